@@ -1,0 +1,83 @@
+"""Role keys: one secret per role per conference.
+
+A role link (`/e/demo/mc?key=…`) is exchanged once for a signed, HttpOnly cookie holding
+that key, then redirected to the clean URL. Every request and socket re-checks the key
+against the database, so a rotated key locks its old links out at once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import MutableMapping
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from live.models import ROLES, Conference, RoleKey
+
+# Screen kind -> the roles that may open it, the first match naming the socket's role.
+SCREEN_ROLES: dict[str, tuple[str, ...]] = {
+    "mc": ("mc", "admin"),
+    "projector": ("projector", "mc", "admin"),
+}
+COOKIE_FIELD = "keys"  # session[COOKIE_FIELD][slug] = {role: key}
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def ensure_role_keys(session: Session, conference_id: int) -> dict[str, str]:
+    """Create any missing role key of a conference; return them all by role."""
+    have = {
+        rk.role: rk.key
+        for rk in session.exec(select(RoleKey).where(RoleKey.conference_id == conference_id))
+    }
+    for role in ROLES:
+        if role not in have:
+            have[role] = new_key()
+            session.add(RoleKey(conference_id=conference_id, role=role, key=have[role]))
+    return have
+
+
+def role_keys(engine: Engine, slug: str) -> dict[str, str]:
+    with Session(engine) as s:
+        rows = s.exec(
+            select(RoleKey).join(Conference).where(Conference.slug == slug)  # type: ignore[arg-type]
+        )
+        return {rk.role: rk.key for rk in rows}
+
+
+def role_for_key(engine: Engine, slug: str, key: Any) -> str | None:
+    if not isinstance(key, str) or not key or len(key) > 200:
+        return None
+    keys = role_keys(engine, slug)
+    for role, k in keys.items():
+        if secrets.compare_digest(k, key):
+            return role
+    return None
+
+
+def cookie_roles(engine: Engine, session: MutableMapping[str, Any], slug: str) -> set[str]:
+    """The roles the signed cookie holds for this conference whose keys are still valid."""
+    stored = session.get(COOKIE_FIELD, {}).get(slug, {})
+    if not isinstance(stored, dict) or not stored:
+        return set()
+    keys = role_keys(engine, slug)
+    return {
+        role
+        for role, key in stored.items()
+        if isinstance(key, str) and role in keys and secrets.compare_digest(keys[role], key)
+    }
+
+
+def remember(session: MutableMapping[str, Any], slug: str, role: str, key: str) -> None:
+    all_keys = dict(session.get(COOKIE_FIELD, {}))
+    all_keys[slug] = {**all_keys.get(slug, {}), role: key}
+    session[COOKIE_FIELD] = all_keys
+
+
+def screen_role(screen: str, roles: set[str]) -> str | None:
+    """The role under which a holder of `roles` opens `screen`, or None."""
+    return next((r for r in SCREEN_ROLES.get(screen, ()) if r in roles), None)

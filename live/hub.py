@@ -1,0 +1,237 @@
+"""Sockets, bounded queues and fan-out.
+
+Each conference has a Channel. After a command commits, `changed(slug)` wakes the
+channel's publisher, which reads the state once, renders each connected screen kind once,
+diffs against what it last sent that kind, serialises one message per kind and offers it
+to every socket of that kind. Each socket has a small bounded queue drained by its own
+sender task; a socket whose queue is full is closed (it reconnects and gets a snapshot),
+never waited for.
+
+Pushes carry (prev, seq): a screen applies a patch only on top of the seq it holds. The
+publisher may fold several quick commits into one patch, so seqs on the wire can jump;
+prev is what keeps that safe.
+
+Nothing here is needed to rebuild state: it all comes from the database, so a later
+multi-worker mode only has to call `changed()` on a NOTIFY carrying the seq.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable, Collection
+from typing import Any, Protocol
+
+log = logging.getLogger("live.hub")
+
+QUEUE_SIZE = 64
+PRESENCE_DELAY = 0.3  # seconds: a burst of (re)connections makes one presence update
+CLOSE_RESYNC = 4001  # the socket fell behind; the browser reconnects and resyncs
+
+
+class Socket(Protocol):
+    async def send_text(self, data: str) -> None: ...
+    async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
+
+
+# (slug, screen kinds, presence counts) -> (seq, epoch, {kind: {region: html}}), or None
+# when the conference is gone. Reads the database: called in a worker thread.
+RenderFn = Callable[[str, Collection[str], dict[str, int]], Any]
+
+
+class Subscriber:
+    def __init__(self, socket: Socket, kind: str, role: str) -> None:
+        self.socket = socket
+        self.kind = kind
+        self.role = role
+        self.queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_SIZE)
+        self.sender: asyncio.Task[None] | None = None
+        self.dropped = False
+
+    def offer(self, message: str) -> bool:
+        try:
+            self.queue.put_nowait(message)
+            return True
+        except asyncio.QueueFull:
+            return False
+
+    async def run_sender(self) -> None:
+        while True:
+            message = await self.queue.get()
+            await self.socket.send_text(message)
+
+
+class Channel:
+    """The connected screens of one conference and what they were last sent."""
+
+    def __init__(
+        self,
+        slug: str,
+        render: RenderFn,
+    ) -> None:
+        self.slug = slug
+        self._render = render
+        self.lock = asyncio.Lock()
+        self.seq: int | None = None
+        self.epoch = ""
+        self.sent: dict[str, dict[str, str]] = {}  # kind -> region -> html last sent
+        self.subscribers: dict[str, set[Subscriber]] = {}
+        self._dirty = asyncio.Event()
+        self._presence_due = False
+        self._publisher = asyncio.create_task(self._publish_loop())
+
+    # --- state ---------------------------------------------------------------------------
+
+    def presence(self) -> dict[str, int]:
+        return {kind: len(subs) for kind, subs in self.subscribers.items() if subs}
+
+    async def _refresh(self, extra_kind: str | None = None) -> None:
+        """Read the state, render every connected kind once, push what changed."""
+        kinds = {kind for kind, subs in self.subscribers.items() if subs}
+        if extra_kind:
+            kinds.add(extra_kind)
+        if not kinds:
+            return
+        result = await asyncio.to_thread(self._render, self.slug, kinds, self.presence())
+        if result is None:
+            return
+        seq, epoch, rendered = result
+        prev = self.seq
+        for kind, regions in rendered.items():
+            before = self.sent.get(kind)
+            self.sent[kind] = regions
+            if before is None:  # nobody of this kind has had anything yet
+                continue
+            changed = {name: html for name, html in regions.items() if before.get(name) != html}
+            if seq == prev and not changed:
+                continue
+            self._fan_out(kind, {"type": "patch", "prev": prev, "seq": seq, "regions": changed})
+        self.seq, self.epoch = seq, epoch
+
+    def _fan_out(self, kind: str, message: dict[str, Any]) -> None:
+        data = json.dumps(message, ensure_ascii=False)  # serialised once per kind
+        for sub in list(self.subscribers.get(kind, ())):
+            if not sub.offer(data):
+                self.drop(sub)
+
+    async def _publish_loop(self) -> None:
+        while True:
+            await self._dirty.wait()
+            self._dirty.clear()
+            try:
+                async with self.lock:
+                    self._presence_due = False
+                    await self._refresh()
+            except Exception:  # a failed render must not stop future pushes
+                log.exception("publishing %s failed", self.slug)
+                await asyncio.sleep(0.5)
+
+    def changed(self) -> None:
+        self._dirty.set()
+
+    # --- subscribers ---------------------------------------------------------------------
+
+    async def join(self, sub: Subscriber) -> None:
+        """Register a socket and queue its snapshot, consistent with every later patch."""
+        async with self.lock:
+            # A cached render is a consistent snapshot: anything committed since is on its
+            # way as a patch whose prev is that snapshot's seq.
+            if sub.kind not in self.sent:
+                await self._refresh(extra_kind=sub.kind)
+            self.subscribers.setdefault(sub.kind, set()).add(sub)
+            self._queue_snapshot(sub)
+            sub.sender = asyncio.create_task(self._send(sub))
+        self._schedule_presence()
+
+    def _queue_snapshot(self, sub: Subscriber) -> None:
+        message = {
+            "type": "snapshot",
+            "seq": self.seq,
+            "epoch": self.epoch,
+            "regions": self.sent.get(sub.kind, {}),
+        }
+        if not sub.offer(json.dumps(message, ensure_ascii=False)):
+            self.drop(sub)
+
+    async def resnapshot(self, sub: Subscriber) -> None:
+        async with self.lock:
+            if not sub.dropped:
+                self._queue_snapshot(sub)
+
+    async def _send(self, sub: Subscriber) -> None:
+        try:
+            await sub.run_sender()
+        except Exception:  # the peer went away; the endpoint's receive loop cleans up
+            self.leave(sub)
+
+    def leave(self, sub: Subscriber) -> None:
+        subs = self.subscribers.get(sub.kind)
+        if subs and sub in subs:
+            subs.discard(sub)
+            if not subs:
+                del self.subscribers[sub.kind]
+                self.sent.pop(sub.kind, None)  # not kept fresh without subscribers
+            self._schedule_presence()
+        if sub.sender and sub.sender is not asyncio.current_task():
+            sub.sender.cancel()
+
+    def drop(self, sub: Subscriber) -> None:
+        """A socket that cannot keep up: close it so it reconnects and resyncs."""
+        if sub.dropped:
+            return
+        sub.dropped = True
+        self.leave(sub)
+        log.info("dropping a slow %s screen of %s", sub.kind, self.slug)
+        task = asyncio.create_task(_close_quietly(sub.socket, CLOSE_RESYNC))
+        _background.add(task)
+        task.add_done_callback(_background.discard)
+
+    # --- presence ------------------------------------------------------------------------
+
+    def _schedule_presence(self) -> None:
+        """Counts changed: refresh soon. A burst of (re)connections makes one refresh, and
+        a refresh where only the counts changed pushes a patch with prev == seq."""
+        if self._presence_due:
+            return
+        self._presence_due = True
+        loop = asyncio.get_running_loop()
+        loop.call_later(PRESENCE_DELAY, self._dirty.set)
+
+    async def close(self) -> None:
+        self._publisher.cancel()
+        for subs in list(self.subscribers.values()):
+            for sub in list(subs):
+                self.leave(sub)
+
+
+_background: set[asyncio.Task[None]] = set()
+
+
+async def _close_quietly(socket: Socket, code: int) -> None:
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(socket.close(code), timeout=2)
+
+
+class Hub:
+    """All channels of this process."""
+
+    def __init__(self, render: RenderFn) -> None:
+        self._render = render
+        self.channels: dict[str, Channel] = {}
+
+    def channel(self, slug: str) -> Channel:
+        ch = self.channels.get(slug)
+        if ch is None:
+            ch = self.channels[slug] = Channel(slug, self._render)
+        return ch
+
+    def changed(self, slug: str) -> None:
+        """A command on `slug` committed: push what it changed."""
+        if slug in self.channels:
+            self.channels[slug].changed()
+
+    async def close(self) -> None:
+        for ch in self.channels.values():
+            await ch.close()

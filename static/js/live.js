@@ -1,0 +1,244 @@
+// The one script of every screen: the socket (reconnect with jittered backoff, seq check,
+// region swap, "reconnecting" badge), commands from buttons and keys, and the timers,
+// which tick here from server timestamps corrected by a clock-offset estimate.
+
+const body = document.body;
+const slug = body.dataset.slug;
+const screen = body.dataset.screen;
+const pageSeq = Number(body.dataset.seq);
+const pageEpoch = body.dataset.epoch;
+
+let socket = null;
+let seq = null;          // the seq of what the screen shows
+let epoch = null;
+let awaitingSnapshot = true;
+let retry = 0;
+let nextId = 1;
+const lastHtml = {};     // region id -> the HTML last swapped in (to skip identical swaps)
+
+// --- clock offset: server time ≈ Date.now()/1000 + offset ------------------------------------
+let offset = 0;
+let bestRtt = Infinity;
+export function serverNow() { return Date.now() / 1000 + offset; }
+
+function sendPing() {
+  if (socket && socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify({ type: "ping", t: Date.now() / 1000 }));
+  }
+}
+
+function onPong(msg) {
+  const now = Date.now() / 1000;
+  const rtt = now - msg.t;
+  // Keep the sample with the shortest round trip; let old samples age out slowly.
+  bestRtt *= 1.05;
+  if (rtt <= bestRtt) {
+    bestRtt = rtt;
+    offset = msg.server - (msg.t + rtt / 2);
+    tick();
+  }
+}
+
+// --- socket ---------------------------------------------------------------------------
+function connect() {
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  const params = new URLSearchParams({ screen });
+  if (seq !== null) { params.set("seq", seq); params.set("epoch", epoch); }
+  socket = new WebSocket(`${proto}//${location.host}/ws/e/${encodeURIComponent(slug)}?${params}`);
+  awaitingSnapshot = true;
+  socket.onopen = () => { for (let i = 0; i < 3; i++) setTimeout(sendPing, i * 300); };
+  socket.onmessage = (event) => onMessage(JSON.parse(event.data));
+  socket.onclose = () => {
+    socket = null;
+    badge(true);
+    // Full jitter: a hall of screens reconnecting after a restart spreads itself out.
+    const ceiling = Math.min(5000, 250 * 2 ** retry);
+    retry = Math.min(retry + 1, 6);
+    setTimeout(connect, 100 + Math.random() * ceiling);
+  };
+}
+
+function onMessage(msg) {
+  switch (msg.type) {
+    case "snapshot": {
+      const fresh = seq === null && msg.epoch === pageEpoch && msg.seq === pageSeq;
+      if (fresh) {
+        // The page was rendered from this very state: adopt it without touching the DOM.
+        Object.assign(lastHtml, msg.regions);
+      } else {
+        swap(msg.regions);
+      }
+      seq = msg.seq; epoch = msg.epoch; awaitingSnapshot = false; retry = 0;
+      badge(false);
+      break;
+    }
+    case "patch":
+      if (awaitingSnapshot) break;
+      if (msg.prev !== seq) { requestSnapshot(); break; }
+      swap(msg.regions);
+      seq = msg.seq;
+      break;
+    case "pong": onPong(msg); break;
+    case "result":
+      if (!msg.ok) toast(msg.message);
+      settle(msg.id);
+      break;
+    case "error": toast(msg.message); break;
+  }
+}
+
+function requestSnapshot() {
+  awaitingSnapshot = true;
+  socket?.send(JSON.stringify({ type: "snapshot" }));
+}
+
+function swap(regions) {
+  for (const [id, html] of Object.entries(regions)) {
+    if (lastHtml[id] === html) continue;
+    const el = document.getElementById(id);
+    if (!el) continue;
+    el.innerHTML = html;
+    lastHtml[id] = html;
+    el.querySelectorAll("[data-scroll-top]").forEach((s) => { s.scrollTop = 0; });
+  }
+  body.dataset.seq = seq ?? "";
+  tick();
+  syncMedia();
+}
+
+function badge(show) {
+  document.getElementById("conn-badge").hidden = !show;
+  body.classList.toggle("offline", show);
+}
+
+let toastTimer = null;
+function toast(text) {
+  const el = document.getElementById("toast");
+  el.textContent = text;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, 5000);
+}
+
+// --- commands -------------------------------------------------------------------------
+const pending = new Map();   // request id -> button
+
+function send(command, args, button) {
+  if (!socket || socket.readyState !== WebSocket.OPEN || awaitingSnapshot) {
+    toast("Mất kết nối tới máy chủ — lệnh chưa được gửi. Đang kết nối lại…");
+    return;
+  }
+  const id = nextId++;
+  if (button) { button.classList.add("busy"); pending.set(id, button); }
+  socket.send(JSON.stringify({ type: "command", id, command, args }));
+}
+
+function settle(id) {
+  const button = pending.get(id);
+  if (button) { button.classList.remove("busy"); pending.delete(id); }
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-command]");
+  if (!button || button.disabled) return;
+  send(button.dataset.command, button.dataset.args ? JSON.parse(button.dataset.args) : {}, button);
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  for (const button of document.querySelectorAll("button[data-keys]")) {
+    if (button.dataset.keys.split(",").includes(key)) {
+      event.preventDefault();
+      if (!button.disabled) button.click();
+      return;
+    }
+  }
+});
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form[data-upload]");
+  if (!form) return;
+  event.preventDefault();
+  const button = form.querySelector("button");
+  button.disabled = true;
+  button.textContent = "Đang tải lên…";
+  try {
+    const response = await fetch(form.action, { method: "POST", body: new FormData(form) });
+    const result = await response.json();
+    if (!result.ok) toast(result.message);
+  } catch {
+    toast("Không tải lên được: mất kết nối tới máy chủ.");
+  } finally {
+    button.disabled = false;
+    button.textContent = "Tải video lên";
+  }
+});
+
+// --- timers, wall clock, video ---------------------------------------------------------
+export function timerRemaining(el, now) {
+  const duration = Number(el.dataset.duration);
+  const elapsed = Number(el.dataset.elapsed);
+  const startedAt = el.dataset.startedAt ? Number(el.dataset.startedAt) : null;
+  return duration - elapsed - (startedAt === null ? 0 : Math.max(0, now - startedAt));
+}
+
+export function formatClock(remaining) {
+  if (remaining >= 0) {
+    const total = Math.ceil(remaining - 1e-9);
+    return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
+  }
+  const total = Math.floor(-remaining);
+  return `${total > 0 ? "−" : ""}${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
+}
+
+function tick() {
+  const now = serverNow();
+  for (const el of document.querySelectorAll("[data-timer]")) {
+    const remaining = timerRemaining(el, now);
+    const phase = remaining < 0 ? "overtime" : remaining <= Number(el.dataset.warning) ? "warning" : "ok";
+    const text = formatClock(remaining);
+    if (el.textContent !== text) el.textContent = text;
+    for (const p of ["ok", "warning", "overtime"]) el.classList.toggle(`timer-${p}`, p === phase);
+  }
+  const clock = document.querySelector("[data-clock]");
+  if (clock) clock.textContent = new Date(now * 1000).toLocaleTimeString("vi-VN", { hour12: false });
+}
+
+function syncMedia() {
+  const video = document.querySelector("video[data-stage-video]");
+  const state = document.querySelector("[data-media-state]");
+  if (!video || !state) return;
+  const playing = state.dataset.playing === "1";
+  const startedAt = Number(state.dataset.startedAt || 0);
+  let target = Number(state.dataset.offset);
+  if (playing && startedAt) target += Math.max(0, serverNow() - startedAt);
+  if (Number.isFinite(video.duration)) target = Math.min(target, video.duration);
+  if (Math.abs(video.currentTime - target) > 1) video.currentTime = target;
+  if (playing && video.paused && !video.ended) {
+    video.play().catch(() => {
+      // The browser blocks sound until someone has clicked the page once: play muted,
+      // and ask (in a corner) for that one click.
+      video.muted = true;
+      document.getElementById("audio-hint").hidden = false;
+      video.play().catch(() => {});
+    });
+  } else if (!playing && !video.paused) {
+    video.pause();
+  }
+}
+
+document.addEventListener("click", () => {
+  const video = document.querySelector("video[data-stage-video]");
+  if (video) video.muted = false;
+  const hint = document.getElementById("audio-hint");
+  if (hint) hint.hidden = true;
+});
+document.addEventListener("loadedmetadata", syncMedia, true);
+
+setInterval(tick, 250);
+setInterval(sendPing, 10000);
+setInterval(syncMedia, 2000);
+tick();
+connect();

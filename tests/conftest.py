@@ -1,0 +1,139 @@
+"""Fixtures: a migrated SQLite file per test, and a real uvicorn process serving it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+
+from live.app import prepare_database
+from live.auth import role_keys
+from live.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return replace(
+        Settings(),
+        database_url=f"sqlite:///{tmp_path / 'live.db'}",
+        media_dir=tmp_path / "media",
+        secret_key="test-secret",
+    )
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Engine:
+    return prepare_database(settings)
+
+
+@pytest.fixture
+def keys(engine: Engine) -> dict[str, str]:
+    return role_keys(engine, "demo")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A real `live serve` process on a real SQLite file; restartable on the same port."""
+
+    db_path: Path
+    media_dir: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
+    _keys: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.db_path}"
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "LIVE_MEDIA_DIR": str(self.media_dir),
+            "LIVE_SECRET_KEY": "test-secret",
+        }
+        self.log_path = self.db_path.with_suffix(".log")
+        with open(self.log_path, "ab") as log:  # the child keeps its own copy of the fd
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "live.cli",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--db",
+                    self.database_url,
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()}")
+            try:
+                httpx.get(self.url + "/", timeout=0.5)
+                return
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError("server did not start in 20 s")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process and self.process.poll() is None:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def keys(self) -> dict[str, str]:
+        return role_keys(
+            prepare_database(replace(Settings(), database_url=self.database_url)), "demo"
+        )
+
+    def command(self, name: str, args: dict | None = None, role: str = "mc") -> httpx.Response:
+        return httpx.post(
+            f"{self.url}/api/e/demo/commands",
+            json={"command": name, "args": args or {}},
+            headers={"Authorization": f"Bearer {self.keys()[role]}"},
+        )
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    srv = Server(db_path=tmp_path / "live.db", media_dir=tmp_path / "media")
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()

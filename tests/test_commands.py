@@ -1,0 +1,161 @@
+import json
+import threading
+
+import pytest
+from sqlmodel import Session, select
+
+from live.commands import COMMANDS, CommandError, execute
+from live.models import Conference, Event
+
+
+def state(engine) -> Conference:
+    with Session(engine) as s:
+        return s.exec(select(Conference).where(Conference.slug == "demo")).one()
+
+
+def events(engine) -> list[Event]:
+    with Session(engine) as s:
+        return list(s.exec(select(Event).order_by(Event.seq)))
+
+
+def test_next_previous_goto_and_their_edges(engine):
+    assert state(engine).current_position == 0
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "mc", "step.previous")
+    assert e.value.code == "at_start" and e.value.status == 409
+    assert execute(engine, "demo", "mc", "step.next").seq == 1
+    assert execute(engine, "demo", "mc", "step.next").seq == 2
+    assert state(engine).current_position == 2
+    execute(engine, "demo", "mc", "step.previous")
+    assert state(engine).current_position == 1
+    execute(engine, "demo", "mc", "step.goto", {"position": 8})
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "mc", "step.next")
+    assert e.value.code == "at_end"
+    for bad in ({"position": 9}, {"position": -1}, {"position": "3"}, {"position": True}, {}):
+        with pytest.raises(CommandError):
+            execute(engine, "demo", "mc", "step.goto", bad)
+    assert state(engine).current_position == 8
+
+
+def test_refusals_leave_no_hole_in_the_seq(engine):
+    execute(engine, "demo", "mc", "step.next")
+    with pytest.raises(CommandError):
+        execute(engine, "demo", "mc", "step.goto", {"position": 99})
+    execute(engine, "demo", "mc", "step.next")
+    assert [e.seq for e in events(engine)] == [1, 2]
+    assert state(engine).seq == 2
+
+
+def test_every_command_is_logged_with_role_and_payload(engine):
+    execute(engine, "demo", "admin", "step.goto", {"position": 2}, now=100.0)
+    (event,) = events(engine)
+    assert event.type == "step.goto"
+    assert event.actor_role == "admin"
+    assert json.loads(event.payload)["to"] == 2
+
+
+def test_entering_a_step_starts_its_timer_from_planned_minutes(engine):
+    execute(engine, "demo", "mc", "step.goto", {"position": 2}, now=1000.0)
+    c = state(engine)
+    assert c.timer.duration == 10 * 60  # step 2 of the demo: 10 minutes
+    assert c.timer.remaining(1030.0) == 570
+
+
+def test_timer_commands(engine):
+    execute(engine, "demo", "mc", "step.goto", {"position": 2}, now=0.0)
+    execute(engine, "demo", "mc", "timer.pause", now=100.0)
+    assert state(engine).timer.remaining(9999.0) == 500
+    execute(engine, "demo", "mc", "timer.adjust", {"seconds": 60}, now=200.0)
+    assert state(engine).timer.remaining(9999.0) == 560
+    execute(engine, "demo", "mc", "timer.adjust", {"seconds": -60}, now=200.0)
+    execute(engine, "demo", "mc", "timer.resume", now=300.0)
+    assert state(engine).timer.remaining(310.0) == 490
+    execute(engine, "demo", "mc", "timer.reset", now=400.0)
+    assert state(engine).timer.remaining(400.0) == 600
+    with pytest.raises(CommandError):
+        execute(engine, "demo", "mc", "timer.adjust", {"seconds": 99999})
+
+
+def test_timer_needs_a_started_programme(engine):
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "mc", "timer.resume")
+    assert e.value.code == "not_started"
+
+
+def test_projector_modes(engine):
+    for mode in ("hold", "blackout", "live"):
+        execute(engine, "demo", "mc", "projector.mode", {"mode": mode})
+        assert state(engine).projector_mode == mode
+    with pytest.raises(CommandError):
+        execute(engine, "demo", "mc", "projector.mode", {"mode": "party"})
+
+
+def test_video_play_pause_keeps_its_position(engine):
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "mc", "video.play")
+    assert e.value.code == "no_video"
+    execute(engine, "demo", "mc", "step.goto", {"position": 3})  # the report video
+    execute(engine, "demo", "mc", "video.play", now=10.0)
+    execute(engine, "demo", "mc", "video.pause", now=25.5)
+    assert state(engine).video_offset == 15.5
+    execute(engine, "demo", "mc", "video.play", now=100.0)
+    execute(engine, "demo", "mc", "projector.mode", {"mode": "hold"}, now=104.5)
+    c = state(engine)
+    assert not c.video_playing and c.video_offset == 20.0  # hiding the projector pauses it
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "mc", "video.play", now=110.0)
+    assert e.value.code == "projector_not_live"
+    execute(engine, "demo", "mc", "video.restart")
+    assert state(engine).video_offset == 0
+    execute(engine, "demo", "mc", "step.next")
+    assert not state(engine).video_playing
+
+
+def test_step_media_accepts_only_paths_inside_the_media_folders(engine):
+    execute(engine, "demo", "mc", "step.media", {"position": 3, "media": "uploads/x.webm"})
+    for bad in ("../etc/passwd", "/etc/passwd", "uploads/../x", "other/x.webm", "uploads/", 3):
+        with pytest.raises(CommandError):
+            execute(engine, "demo", "mc", "step.media", {"position": 3, "media": bad})
+
+
+def test_roles_and_unknown_commands(engine):
+    for role in ("moderator", "secretary", "checkin", "mic", "projector", "nobody"):
+        with pytest.raises(CommandError) as e:
+            execute(engine, "demo", role, "step.next")
+        assert e.value.status == 403
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "mc", "step.jump")
+    assert e.value.status == 404
+    with pytest.raises(CommandError) as e:
+        execute(engine, "nope", "mc", "step.next")
+    assert e.value.status == 404
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "mc", "step.goto", ["not", "an", "object"])
+    assert e.value.code == "bad_args"
+
+
+def test_concurrent_commands_are_serialised(engine):
+    """Threads pressing at once: every acknowledged command has its own seq, no holes."""
+    acknowledged: list[int] = []
+    lock = threading.Lock()
+
+    def press(n: int) -> None:
+        for _ in range(n):
+            outcome = execute(engine, "demo", "mc", "timer.adjust", {"seconds": 1})
+            with lock:
+                acknowledged.append(outcome.seq)
+
+    execute(engine, "demo", "mc", "step.goto", {"position": 1}, now=0.0)
+    threads = [threading.Thread(target=press, args=(15,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(acknowledged) == list(range(2, 62))
+    assert [e.seq for e in events(engine)] == list(range(1, 62))
+    assert state(engine).timer.duration == 15 * 60 + 60  # no lost update
+
+
+def test_every_command_has_a_summary_for_the_docs():
+    assert all(cmd.summary for cmd in COMMANDS.values())

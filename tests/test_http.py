@@ -1,0 +1,193 @@
+"""Pages, role links and the HTTP API, in process (Starlette's TestClient)."""
+
+import pytest
+from starlette.testclient import TestClient
+
+from live.app import create_app
+
+
+@pytest.fixture
+def client(settings):
+    with TestClient(create_app(settings), follow_redirects=False) as c:
+        yield c
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_role_link_sets_a_signed_httponly_cookie_and_redirects_to_the_clean_url(client, keys):
+    r = client.get(f"/e/demo/mc?key={keys['mc']}")
+    assert r.status_code == 303
+    assert r.headers["location"] == "/e/demo/mc"
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    page = client.get("/e/demo/mc")
+    assert page.status_code == 200
+    assert "Màn chào mừng" in page.text
+    assert page.headers["cache-control"] == "no-store"
+
+
+def test_wrong_key_gets_a_clear_page(client):
+    r = client.get("/e/demo/mc?key=not-a-key")
+    assert r.status_code == 403
+    assert "Liên kết không hợp lệ" in r.text
+    assert "Traceback" not in r.text
+
+
+def test_no_cookie_no_screen(client):
+    r = client.get("/e/demo/projector")
+    assert r.status_code == 403
+    assert "Cần liên kết truy cập" in r.text
+
+
+def test_projector_key_opens_only_the_projector(client, keys):
+    assert client.get(f"/e/demo/projector?key={keys['projector']}").status_code == 303
+    assert client.get("/e/demo/projector").status_code == 200
+    r = client.get(f"/e/demo/mc?key={keys['projector']}")
+    assert r.status_code == 403
+    assert "dành cho màn hình khác" in r.text
+    assert client.get("/e/demo/mc").status_code == 403
+
+
+def test_a_key_of_one_conference_does_not_open_another(client, keys):
+    r = client.get(f"/e/other/mc?key={keys['mc']}")
+    assert r.status_code == 404
+    assert "Không tìm thấy hội nghị" in r.text
+
+
+def test_unknown_pages_are_vietnamese_not_tracebacks(client):
+    r = client.get("/e/demo/nothing")
+    assert r.status_code == 404 and "Không có màn hình" in r.text
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and "Không tìm thấy" in r.text
+
+
+def test_api_state_needs_a_key(client, keys):
+    assert client.get("/api/e/demo/state").status_code == 401
+    r = client.get("/api/e/demo/state", headers=bearer(keys["projector"]))
+    assert r.status_code == 200
+    body = r.json()
+    assert body["position"] == 0 and body["seq"] == 0 and body["step"] is None
+    assert body["steps"] == 8 and body["projector_mode"] == "live"
+
+
+def test_api_commands(client, keys):
+    r = client.post(
+        "/api/e/demo/commands", json={"command": "step.next"}, headers=bearer(keys["mc"])
+    )
+    assert r.status_code == 200
+    assert r.json()["seq"] == 1
+    state = client.get("/api/e/demo/state", headers=bearer(keys["mc"])).json()
+    assert state["position"] == 1 and state["timer"]["running"]
+    assert state["step"]["title"].startswith("Tuyên bố lý do")
+
+    r = client.post(
+        "/api/e/demo/commands",
+        json={"command": "step.goto", "args": {"position": 42}},
+        headers=bearer(keys["mc"]),
+    )
+    assert r.status_code == 400
+    assert r.json() == {
+        "ok": False,
+        "code": "out_of_range",
+        "message": "«position» phải trong khoảng 0…8.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "role", "status", "code"),
+    [
+        ({"command": "step.next"}, "projector", 403, "forbidden"),
+        ({"command": "step.next"}, "moderator", 403, "forbidden"),
+        ({"command": "nope"}, "mc", 404, "unknown_command"),
+        ({"args": {}}, "mc", 400, "bad_json"),
+        ([1, 2], "mc", 400, "bad_json"),
+        ({"command": "step.goto", "args": "3"}, "mc", 400, "bad_args"),
+    ],
+)
+def test_api_refusals(client, keys, body, role, status, code):
+    r = client.post("/api/e/demo/commands", json=body, headers=bearer(keys[role]))
+    assert r.status_code == status
+    assert r.json()["code"] == code
+
+
+def test_api_rejects_bad_json_and_wrong_keys(client, keys):
+    r = client.post("/api/e/demo/commands", content=b"{oops", headers=bearer(keys["mc"]))
+    assert r.status_code == 400 and r.json()["code"] == "bad_json"
+    r = client.post("/api/e/demo/commands", json={"command": "step.next"}, headers=bearer("x"))
+    assert r.status_code == 401
+
+
+def test_cookie_alone_cannot_post_from_another_site(client, keys):
+    client.get(f"/e/demo/mc?key={keys['mc']}")
+    r = client.post(
+        "/api/e/demo/commands",
+        json={"command": "step.next"},
+        headers={"Origin": "http://evil.example"},
+    )
+    assert r.status_code == 401
+    r = client.post("/api/e/demo/commands", json={"command": "step.next"})  # no Origin
+    assert r.status_code == 401
+    r = client.post(
+        "/api/e/demo/commands",
+        json={"command": "step.next"},
+        headers={"Origin": "http://testserver"},
+    )
+    assert r.status_code == 200
+
+
+def test_video_upload_checks_type_and_role_then_becomes_the_steps_media(client, keys, settings):
+    url = "/api/e/demo/steps/3/media"
+    files = {"file": ("notes.txt", b"hello", "text/plain")}
+    r = client.post(url, files=files, headers=bearer(keys["mc"]))
+    assert r.status_code == 415 and r.json()["code"] == "bad_type"
+    r = client.post(
+        url, files={"file": ("v.webm", b"x", "video/webm")}, headers=bearer(keys["projector"])
+    )
+    assert r.status_code == 403
+    r = client.post(
+        "/api/e/demo/steps/99/media", files={"file": ("v.webm", b"x")}, headers=bearer(keys["mc"])
+    )
+    assert r.status_code == 400
+    assert list(settings.media_dir.iterdir()) == []  # a refused upload leaves no file behind
+    r = client.post(
+        url,
+        files={"file": ("Phóng sự.webm", b"webm-bytes", "video/webm")},
+        headers=bearer(keys["mc"]),
+    )
+    assert r.status_code == 200
+    media = r.json()["media"]
+    assert media.startswith("uploads/") and media.endswith(".webm")
+    assert client.get("/" + media).content == b"webm-bytes"
+
+
+def test_video_upload_size_limit(client, keys, settings):
+    from dataclasses import replace
+
+    client.app.state.live.settings = replace(settings, max_upload_mb=1)
+    big = b"0" * (1024 * 1024 + 10)
+    r = client.post(
+        "/api/e/demo/steps/3/media", files={"file": ("v.mp4", big)}, headers=bearer(keys["mc"])
+    )
+    assert r.status_code == 413
+
+
+def test_missing_video_shows_on_the_mc_not_as_a_broken_player(client, keys):
+    for command in (
+        {"command": "step.media", "args": {"position": 3, "media": "uploads/missing.webm"}},
+        {"command": "step.goto", "args": {"position": 3}},
+    ):
+        assert (
+            client.post(
+                "/api/e/demo/commands", json=command, headers=bearer(keys["mc"])
+            ).status_code
+            == 200
+        )
+    client.get(f"/e/demo/mc?key={keys['mc']}")
+    mc = client.get("/e/demo/mc").text
+    assert "Không tìm thấy tệp video «uploads/missing.webm»" in mc
+    client.get(f"/e/demo/projector?key={keys['projector']}")
+    projector = client.get("/e/demo/projector").text
+    assert "<video" not in projector
+    assert "step-card-title" in projector
