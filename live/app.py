@@ -413,6 +413,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     routes = [
         Route("/", home),
+        Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", 301)),
         Route("/e/{slug}/{screen}", screen_page),
         WebSocketRoute("/ws/e/{slug}", ws_endpoint),
         Route("/api/e/{slug}/state", api_state),

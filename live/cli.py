@@ -8,8 +8,10 @@ import socket
 import sys
 from dataclasses import replace
 
+from sqlmodel import Session, select
+
 from live.auth import SCREEN_ROLES, role_keys
-from live.models import ROLE_NAMES
+from live.models import ROLE_NAMES, Conference
 from live.settings import Settings
 
 # What each role's link opens. Roles whose screens come with later issues open "/".
@@ -17,16 +19,24 @@ ROLE_SCREENS = {"mc": "mc", "projector": "projector", "admin": "mc"}
 
 
 def lan_address() -> str | None:
-    """This machine's first non-loopback IPv4 address, found without sending anything."""
+    """This machine's address on the hall network, found without sending anything."""
     try:
         infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
     except OSError:
-        return None
+        infos = []
     for info in infos:
         addr = str(info[4][0])
         if not ipaddress.ip_address(addr).is_loopback:
             return addr
-    return None
+    # The source address the kernel would use for the default route. connect() on a UDP
+    # socket only picks a route; no packet leaves (192.0.2.1 is a documentation address).
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))
+            addr = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if ipaddress.ip_address(addr).is_loopback or addr == "0.0.0.0" else addr
 
 
 def base_url(settings: Settings) -> str:
@@ -35,7 +45,14 @@ def base_url(settings: Settings) -> str:
         return settings.public_url
     host = settings.host
     if host in ("0.0.0.0", "::", ""):
-        host = lan_address() or "127.0.0.1"
+        found = lan_address()
+        if found is None:
+            print(
+                "Không tìm thấy địa chỉ mạng LAN của máy này: liên kết dưới đây chỉ mở được trên "
+                "chính máy này. Đặt LIVE_PUBLIC_URL=http://<địa chỉ>:<cổng> để in đúng liên kết.",
+                file=sys.stderr,
+            )
+        host = found or "127.0.0.1"
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{settings.port}"
@@ -99,11 +116,10 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_app(settings)
     engine = app.state.live.engine
-    from live.demo import DEMO_CONFERENCE
-
-    keys = role_keys(engine, DEMO_CONFERENCE["slug"])
-    if keys:
-        print_links(settings, DEMO_CONFERENCE["slug"], keys)
+    with Session(engine) as s:
+        slugs = list(s.exec(select(Conference.slug)))
+    for slug in slugs:
+        print_links(settings, slug, role_keys(engine, slug))
     print(f"Máy chủ: {base_url(settings)}  (Ctrl+C để dừng)", flush=True)
     uvicorn.run(
         app,

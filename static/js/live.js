@@ -69,6 +69,7 @@ function onMessage(msg) {
         swap(msg.regions);
       }
       seq = msg.seq; epoch = msg.epoch; awaitingSnapshot = false; retry = 0;
+      body.dataset.seq = seq;
       badge(false);
       break;
     }
@@ -77,6 +78,7 @@ function onMessage(msg) {
       if (msg.prev !== seq) { requestSnapshot(); break; }
       swap(msg.regions);
       seq = msg.seq;
+      body.dataset.seq = seq;
       break;
     case "pong": onPong(msg); break;
     case "result":
@@ -101,7 +103,6 @@ function swap(regions) {
     lastHtml[id] = html;
     el.querySelectorAll("[data-scroll-top]").forEach((s) => { s.scrollTop = 0; });
   }
-  body.dataset.seq = seq ?? "";
   tick();
   syncMedia();
 }
@@ -214,6 +215,8 @@ function syncMedia() {
   const startedAt = Number(state.dataset.startedAt || 0);
   let target = Number(state.dataset.offset);
   if (playing && startedAt) target += Math.max(0, serverNow() - startedAt);
+  const cover = document.querySelector(".video-cover");
+  if (cover) cover.hidden = playing || target > 0;
   if (Number.isFinite(video.duration)) target = Math.min(target, video.duration);
   if (Math.abs(video.currentTime - target) > 1) video.currentTime = target;
   if (playing && video.paused && !video.ended) {
