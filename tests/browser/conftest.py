@@ -73,7 +73,9 @@ LIVE_JS = """
 """
 
 
-@pytest.fixture(scope="session")
+# Module scope: sync Playwright runs an event loop in this thread while it is open, which
+# would break tests elsewhere that start their own loop.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).is_file():
         message = (
