@@ -9,6 +9,7 @@ import logging
 import shutil
 import time
 import uuid
+from collections import deque
 from collections.abc import AsyncIterator, Collection, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,8 @@ from live import auth, db, demo
 from live.commands import CommandError, Outcome, execute
 from live.hub import Channel, Hub, Subscriber
 from live.models import ROLE_NAMES, Conference
-from live.render import SCREENS, Renderer, View, load_view, make_environment
-from live.settings import STATIC_DIR, Settings
+from live.render import Renderer, View, load_view, make_environment
+from live.settings import STATIC_DIR, Settings, base_url
 
 log = logging.getLogger("live")
 
@@ -46,9 +47,10 @@ class Live:
     def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings
         self.engine = engine
-        self.renderer = Renderer(make_environment())
+        self.renderer = Renderer(make_environment(), base_url(settings))
         self.hub = Hub(self._render_for_hub)
         self._locks: dict[str, asyncio.Lock] = {}
+        self.ask_limiter = RateLimiter(limit=3, window=60.0)
 
     def view(self, slug: str) -> View | None:
         return load_view(self.engine, slug, self.settings.media_dir)
@@ -94,10 +96,15 @@ async def home(request: Request) -> Response:
     return HTMLResponse(html)
 
 
-async def screen_page(request: Request) -> Response:
+async def mic_page(request: Request) -> Response:
+    return await screen_page(request, f"mic:{request.path_params['mic']}")
+
+
+async def screen_page(request: Request, screen: str | None = None) -> Response:
     live = live_of(request)
-    slug, screen = request.path_params["slug"], request.path_params["screen"]
-    if screen not in SCREENS:
+    slug = request.path_params["slug"]
+    screen = screen or request.path_params["screen"]
+    if not auth.valid_screen(screen) or screen == "mic":
         return page_error(live, 404, "Không có màn hình này", f"Không có màn hình «{screen}».")
     view = live.view(slug)
     if view is None:
@@ -143,6 +150,66 @@ async def screen_page(request: Request) -> Response:
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
+class RateLimiter:
+    """At most `limit` events per `window` seconds per key (per process; it guards the
+    public question form against a stuck button or a prank, not against a botnet)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit, self.window = limit, window
+        self.events: dict[str, deque[float]] = {}
+
+    def allow(self, key: str, now: float) -> bool:
+        if len(self.events) > 10_000:  # forget clients that went quiet
+            self.events = {k: v for k, v in self.events.items() if v and v[-1] > now - self.window}
+        seen = self.events.setdefault(key, deque())
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if len(seen) >= self.limit:
+            return False
+        seen.append(now)
+        return True
+
+
+ASK_FIELDS = {"asker_name": 200, "asker_unit": 200, "asker_position": 200, "text": 2000}
+
+
+async def ask_page(request: Request) -> Response:
+    """The public page delegates open from the QR code to send a question."""
+    live = live_of(request)
+    slug = request.path_params["slug"]
+    view = live.view(slug)
+    if view is None:
+        return page_error(live, 404, "Không tìm thấy hội nghị", f"Không có hội nghị «{slug}».")
+    values = dict.fromkeys(ASK_FIELDS, "")
+    error = ""
+    status = 200
+    sent = None
+    if request.method == "POST":
+        async with request.form(max_files=0, max_fields=10, max_part_size=8 * 1024) as form:
+            for name, limit in ASK_FIELDS.items():
+                value = form.get(name, "")
+                values[name] = value[: limit + 1] if isinstance(value, str) else ""
+        client = request.client.host if request.client else "?"
+        if not live.ask_limiter.allow(f"{slug}/{client}", time.monotonic()):
+            error = "Đồng chí vừa gửi nhiều câu hỏi liền nhau. Xin đợi một phút rồi gửi tiếp."
+            status = 429
+        else:
+            try:
+                outcome = await live.run_command(slug, "audience", "question.submit", values)
+                sent = outcome.payload["number"]
+                values = {
+                    **dict.fromkeys(ASK_FIELDS, ""),
+                    "asker_name": values["asker_name"],
+                    "asker_unit": values["asker_unit"],
+                }
+            except CommandError as e:
+                error, status = e.message, e.status
+    html = live.renderer.env.get_template("ask.html").render(
+        c=view.conference, lists=view.lists, values=values, error=error, sent=sent
+    )
+    return HTMLResponse(html, status_code=status)
+
+
 # --- websocket ---------------------------------------------------------------------------------
 
 
@@ -159,12 +226,18 @@ async def ws_endpoint(websocket: WebSocket) -> None:
     slug = websocket.path_params["slug"]
     screen = websocket.query_params.get("screen", "")
     key = websocket.query_params.get("key")
-    if key is not None:
-        roles = {r} if (r := auth.role_for_key(live.engine, slug, key)) else set()
-    else:
-        roles = auth.cookie_roles(live.engine, websocket.session, slug)
-    role = auth.screen_role(screen, roles) if screen in SCREENS else None
-    if role is None or not origin_ok(websocket) or live.view(slug) is None:
+
+    def authorise() -> str | None:
+        # A key only matches if the conference exists: no need to load it.
+        if key is not None:
+            roles = {r} if (r := auth.role_for_key(live.engine, slug, key)) else set()
+        else:
+            roles = auth.cookie_roles(live.engine, websocket.session, slug)
+        return auth.screen_role(screen, roles)
+
+    # Off the event loop: a reconnect storm must not hold up pushes to screens already in.
+    role = await asyncio.to_thread(authorise) if origin_ok(websocket) else None
+    if role is None:
         await websocket.close(code=4403)  # before accept: the handshake gets HTTP 403
         return
     await websocket.accept()
@@ -414,6 +487,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/", home),
         Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", 301)),
+        Route("/e/{slug}/ask", ask_page, methods=["GET", "POST"]),
+        Route("/e/{slug}/mic/{mic:int}", mic_page),
         Route("/e/{slug}/{screen}", screen_page),
         WebSocketRoute("/ws/e/{slug}", ws_endpoint),
         Route("/api/e/{slug}/state", api_state),

@@ -20,7 +20,10 @@ from live.models import ROLES, Conference, RoleKey
 SCREEN_ROLES: dict[str, tuple[str, ...]] = {
     "mc": ("mc", "admin"),
     "projector": ("projector", "mc", "admin"),
+    "moderator": ("moderator", "admin"),
+    "mic": ("mic", "moderator", "admin"),  # "mic:1" … "mic:8"
 }
+MAX_MICS = 8
 COOKIE_FIELD = "keys"  # session[COOKIE_FIELD][slug] = {role: key}
 
 
@@ -78,6 +81,16 @@ def remember(session: MutableMapping[str, Any], slug: str, role: str, key: str) 
     session[COOKIE_FIELD] = all_keys
 
 
+def valid_screen(screen: str) -> bool:
+    base, colon, param = screen.partition(":")
+    if base == "mic":
+        return colon == ":" and param.isdigit() and 1 <= int(param) <= MAX_MICS
+    return base in SCREEN_ROLES and not colon
+
+
 def screen_role(screen: str, roles: set[str]) -> str | None:
     """The role under which a holder of `roles` opens `screen`, or None."""
-    return next((r for r in SCREEN_ROLES.get(screen, ()) if r in roles), None)
+    if not valid_screen(screen):
+        return None
+    allowed = SCREEN_ROLES[screen.partition(":")[0]]
+    return next((r for r in allowed if r in roles), None)

@@ -3,66 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
-import socket
 import sys
 from dataclasses import replace
 
 from sqlmodel import Session, select
 
-from live.auth import SCREEN_ROLES, role_keys
+from live.auth import role_keys, valid_screen
 from live.models import ROLE_NAMES, Conference
-from live.settings import Settings
+from live.settings import Settings, base_url
 
-# What each role's link opens. Roles whose screens come with later issues open "/".
-ROLE_SCREENS = {"mc": "mc", "projector": "projector", "admin": "mc"}
-
-
-def lan_address() -> str | None:
-    """This machine's address on the hall network, found without sending anything."""
-    try:
-        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-    except OSError:
-        infos = []
-    for info in infos:
-        addr = str(info[4][0])
-        if not ipaddress.ip_address(addr).is_loopback:
-            return addr
-    # The source address the kernel would use for the default route. connect() on a UDP
-    # socket only picks a route; no packet leaves (192.0.2.1 is a documentation address).
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("192.0.2.1", 9))
-            addr = probe.getsockname()[0]
-    except OSError:
-        return None
-    return None if ipaddress.ip_address(addr).is_loopback or addr == "0.0.0.0" else addr
-
-
-def base_url(settings: Settings) -> str:
-    """The address printed in links: one the other devices in the hall can reach."""
-    if settings.public_url:
-        return settings.public_url
-    host = settings.host
-    if host in ("0.0.0.0", "::", ""):
-        found = lan_address()
-        if found is None:
-            print(
-                "Không tìm thấy địa chỉ mạng LAN của máy này: liên kết dưới đây chỉ mở được trên "
-                "chính máy này. Đặt LIVE_PUBLIC_URL=http://<địa chỉ>:<cổng> để in đúng liên kết.",
-                file=sys.stderr,
-            )
-        host = found or "127.0.0.1"
-    if ":" in host:
-        host = f"[{host}]"
-    return f"http://{host}:{settings.port}"
+# What each role's link opens (paths under /e/<slug>/).
+ROLE_SCREENS = {
+    "mc": ["mc"],
+    "projector": ["projector"],
+    "moderator": ["moderator"],
+    "mic": [f"mic/{n}" for n in (1, 2, 3, 4)],
+    "admin": ["mc"],
+}
 
 
 def role_links(settings: Settings, slug: str, keys: dict[str, str]) -> list[tuple[str, str]]:
     base = base_url(settings)
     links = []
-    for role, screen in ROLE_SCREENS.items():
-        if role in keys:
+    for role, screens in ROLE_SCREENS.items():
+        for screen in screens if role in keys else ():
             links.append((role, f"{base}/e/{slug}/{screen}?key={keys[role]}"))
     return links
 
@@ -71,6 +35,7 @@ def print_links(settings: Settings, slug: str, keys: dict[str, str]) -> None:
     print(f"Hội nghị «{slug}» — liên kết theo vai trò (giữ kín, mỗi liên kết là một chìa khoá):")
     for role, url in role_links(settings, slug, keys):
         print(f"  {ROLE_NAMES[role]:<30} {url}")
+    print(f"  {'Gửi câu hỏi (công khai, mã QR)':<30} {base_url(settings)}/e/{slug}/ask")
     others = [r for r in keys if r not in ROLE_SCREENS]
     if others:
         print("  Khoá của các vai trò khác (màn hình sẽ có ở các bản sau, dùng được với API):")
@@ -126,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         host=settings.host,
         port=settings.port,
         ws_max_size=64 * 1024,
+        # Screens sit on a LAN: compression would cost CPU per socket per push and ~40 KiB
+        # of memory per connection for bandwidth nobody is short of.
+        ws_per_message_deflate=False,
         ws_ping_interval=10,
         ws_ping_timeout=10,
         log_level="warning",
@@ -133,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-assert set(ROLE_SCREENS.values()) <= set(SCREEN_ROLES)
+assert all(valid_screen(s.replace("/", ":")) for screens in ROLE_SCREENS.values() for s in screens)
 
 if __name__ == "__main__":  # python -m live.cli (what the tests start)
     sys.exit(main())

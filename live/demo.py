@@ -10,13 +10,16 @@ in a backslash continues the same paragraph (the string holds no newline there).
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from live.auth import ensure_role_keys
-from live.models import AgendaStep, Conference
+from live.demo_questions import DEMO_AGENCIES, DEMO_FIELDS, DEMO_QUESTIONS, DEMO_UNITS
+from live.models import AgendaStep, Conference, ListItem, Question
 
 DEMO_CONFERENCE = {
     "slug": "demo",
@@ -269,10 +272,15 @@ Hội nghị xin được bế mạc. Xin trân trọng cảm ơn!""",
 
 
 def create_conference(
-    engine: Engine, conference: dict[str, Any], steps: list[dict[str, Any]]
+    engine: Engine,
+    conference: dict[str, Any],
+    steps: list[dict[str, Any]],
+    lists: dict[str, list[str]] | None = None,
+    written_questions: Sequence[dict[str, str]] = (),
 ) -> Conference:
-    """Create a conference with its agenda and role keys. Later data (delegates, questions,
-    gift recipients) gets its own create step here, run in the same transaction."""
+    """Create a conference with its agenda, lists, written questions and role keys, in one
+    transaction. Later data (delegates, gift recipients) gets its own step here."""
+    now = time.time()
     with Session(engine) as s:
         conf = Conference(**conference, epoch=secrets.token_hex(8))
         s.add(conf)
@@ -280,6 +288,27 @@ def create_conference(
         assert conf.id is not None
         for position, step in enumerate(steps, start=1):
             s.add(AgendaStep(conference_id=conf.id, position=position, **step))
+        for kind, names in (lists or {}).items():
+            for position, name in enumerate(names, start=1):
+                s.add(ListItem(conference_id=conf.id, kind=kind, name=name, position=position))
+        for number, q in enumerate(written_questions, start=1):
+            s.add(
+                Question(
+                    conference_id=conf.id,
+                    number=number,
+                    source="written",
+                    asker_name=q["asker_name"],
+                    asker_position=q["asker_position"],
+                    asker_unit=q["unit"],
+                    field=q["field"],
+                    text=q["text"],
+                    agency=q["agency"],
+                    status="queued",
+                    queue_rank=float(number),
+                    created_at=now,
+                    queued_at=now,
+                )
+            )
         ensure_role_keys(s, conf.id)
         s.commit()
         s.refresh(conf)
@@ -288,4 +317,5 @@ def create_conference(
 
 def seed(engine: Engine) -> Conference:
     """The demo conference, as the first start of a new install creates it."""
-    return create_conference(engine, DEMO_CONFERENCE, DEMO_STEPS)
+    lists = {"field": DEMO_FIELDS, "agency": DEMO_AGENCIES, "unit": DEMO_UNITS}
+    return create_conference(engine, DEMO_CONFERENCE, DEMO_STEPS, lists, DEMO_QUESTIONS)

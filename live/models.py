@@ -28,6 +28,23 @@ STEP_KIND_NAMES = {
     "dialogue": "Đối thoại",
     "gifts": "Tặng quà",
 }
+LIST_KINDS = ("field", "agency", "unit")
+QUESTION_SOURCES = {"written": "Gửi trước", "floor": "Tại hội trường", "phone": "Qua điện thoại"}
+# Where a question is: waiting for review, in the queue, at a microphone, or closed.
+QUESTION_STATUSES = {
+    "pending": "Chờ duyệt",
+    "queued": "Trong hàng đợi",
+    "on_deck": "Chuẩn bị",
+    "live": "Đang hỏi",
+    "answering": "Đang trả lời",
+    "answered": "Đã trả lời",
+    "in_writing": "Trả lời bằng văn bản",
+    "withdrawn": "Rút câu hỏi",
+    "rejected": "Không duyệt",
+    "merged": "Đã gộp",
+}
+AT_MIC = ("on_deck", "live", "answering")
+CLOSED = ("answered", "in_writing", "withdrawn", "rejected", "merged")
 PROJECTOR_MODES = ("live", "hold", "blackout")
 PROJECTOR_MODE_NAMES = {"live": "Trình chiếu", "hold": "Băng rôn", "blackout": "Màn đen"}
 
@@ -66,6 +83,14 @@ class Conference(SQLModel, table=True):
     video_playing: bool = False
     video_offset: float = 0.0  # seconds into the video when last paused / started
     video_started_at: float | None = None
+
+    # The floor (dialogue step).
+    mic_count: int = 4  # wireless floor microphones, 1..8
+    max_live: int = 1  # delegates speaking at once
+    speak_seconds: int = 180
+    answer_seconds: int = 300
+    mc_message: str = ""  # a moderator's private note to the MC, until the MC clears it
+    mc_message_from: str = ""
 
     @property
     def timer(self) -> Timer:
@@ -114,3 +139,68 @@ class Event(SQLModel, table=True):
     payload: str = "{}"  # JSON
     actor_role: str = ""
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ListItem(SQLModel, table=True):
+    """The conference's configurable lists: fields (lĩnh vực), agencies (sở, ngành), units."""
+
+    __table_args__ = (UniqueConstraint("conference_id", "kind", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    kind: str  # one of LIST_KINDS
+    name: str
+    position: int = 0
+
+
+class Question(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("conference_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    number: int  # shown to people: "Câu 12"
+    source: str = "written"  # one of QUESTION_SOURCES
+    asker_name: str = ""
+    asker_position: str = ""
+    asker_unit: str = ""
+    field: str = ""
+    text: str
+    agency: str = ""  # expected to answer
+    internal: bool = False  # moderators only: never on the projector
+    status: str = "queued"
+    queue_rank: float = 0.0  # order in the queue: lower first
+    mic: int | None = None  # while on deck, live or answering
+    merged_into: int | None = None  # Question.id it was merged into
+    # Speaking / answering timer of the question at the microphone.
+    timer_duration: float = 0.0
+    timer_elapsed: float = 0.0
+    timer_started_at: float | None = None
+    # When each transition happened (epoch seconds).
+    created_at: float = 0.0
+    queued_at: float | None = None
+    on_deck_at: float | None = None
+    live_at: float | None = None
+    answering_at: float | None = None
+    closed_at: float | None = None
+
+    @property
+    def timer(self) -> Timer:
+        return Timer(self.timer_duration, self.timer_elapsed, self.timer_started_at)
+
+    @timer.setter
+    def timer(self, t: Timer) -> None:
+        self.timer_duration = t.duration
+        self.timer_elapsed = t.elapsed
+        self.timer_started_at = t.started_at
+
+
+class QuestionAsker(SQLModel, table=True):
+    """Further askers of a question that duplicates merged into it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", index=True)
+    name: str = ""
+    position: str = ""
+    unit: str = ""
+    source: str = "written"
+    text: str = ""  # their own wording, kept

@@ -4,34 +4,88 @@ HTML changed, rendered once per screen kind."""
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from live.imports import DUPLICATE_THRESHOLD, similar
 from live.models import (
+    AT_MIC,
+    LIST_KINDS,
     PROJECTOR_MODE_NAMES,
+    QUESTION_SOURCES,
+    QUESTION_STATUSES,
     ROLE_NAMES,
     STEP_KIND_NAMES,
     AgendaStep,
     Conference,
+    ListItem,
+    Question,
+    QuestionAsker,
 )
 from live.settings import SCREENS_DIR, STATIC_DIR
-from live.timer import WARNING_SECONDS, format_clock, phase
+from live.timer import WARNING_SECONDS, Timer, format_clock, phase
+
+QUESTION_WARNING_SECONDS = 30  # a speaker's timer turns yellow in its last 30 s
 
 # Screen kind -> its regions, in page order. Each region is screens/regions/<name>.html,
 # drawn inside <div id="<name>"> on the page; the browser swaps that element's content.
 SCREENS: dict[str, tuple[str, ...]] = {
-    "mc": ("mc-bar", "mc-current", "mc-timer", "mc-next", "mc-projector", "mc-agenda"),
+    "mc": (
+        "mc-bar",
+        "mc-message",
+        "mc-floor",
+        "mc-current",
+        "mc-timer",
+        "mc-next",
+        "mc-projector",
+        "mc-agenda",
+    ),
     "projector": ("projector-stage", "projector-timer", "projector-media"),
+    "moderator": ("mod-bar", "mod-mics", "mod-pending", "mod-queue", "mod-message", "mod-done"),
+    "mic": ("mic-panel",),  # kinds "mic:1" … "mic:8": one per floor microphone
 }
-SCREEN_NAMES = {"mc": "MC", "projector": "Màn chiếu"}
+SCREEN_NAMES = {"mc": "MC", "projector": "Màn chiếu", "moderator": "Điều phối", "mic": "Micro"}
+
+
+def screen_base(kind: str) -> str:
+    """ "mic:3" -> "mic"; other kinds are their own base."""
+    return kind.partition(":")[0]
+
+
+def screen_name(kind: str) -> str:
+    base, _, param = kind.partition(":")
+    return f"{SCREEN_NAMES.get(base, base)} {param}".strip()
+
+
 UPLOAD_PREFIX = "uploads/"
+
+
+def timer_view(t: Timer, warning: float) -> dict[str, Any]:
+    """A timer as the templates need it (data-* attributes for the browser to tick).
+
+    The text is the time left when the current run began, not "now": a render must depend
+    on the state alone, or every push would differ. The browser ticks it from there.
+    """
+    remaining = t.duration - t.elapsed
+    return {
+        "duration": t.duration,
+        "elapsed": round(t.elapsed, 3),
+        "started_at": t.started_at if t.started_at is not None else "",
+        "warning": warning,
+        "text": format_clock(remaining),
+        "phase": phase(remaining, warning),
+        "running": t.running,
+    }
 
 
 @dataclass
@@ -40,6 +94,9 @@ class View:
 
     conference: Conference
     steps: list[AgendaStep]
+    questions: list[Question]  # every question, in queue order
+    askers: dict[int, list[QuestionAsker]]  # question id -> further askers (merged)
+    lists: dict[str, list[str]]  # "field" / "agency" / "unit" -> names
     media_dir: Path
     now: float = field(default_factory=time.time)
 
@@ -67,32 +124,96 @@ class View:
             return None
         if step.media.startswith(UPLOAD_PREFIX):
             name = step.media[len(UPLOAD_PREFIX) :]
-            path, url = self.media_dir / name, f"/uploads/{name}"
+            base, path, url = self.media_dir, self.media_dir / name, f"/uploads/{name}"
         else:
-            path, url = STATIC_DIR / step.media, f"/static/{step.media}"
+            base, path, url = STATIC_DIR, STATIC_DIR / step.media, f"/static/{step.media}"
         try:
-            inside = path.resolve().is_relative_to(path.parent.resolve())
+            inside = path.resolve().is_relative_to(base.resolve())
         except OSError:
             return None
         return url if inside and path.is_file() else None
 
     def timer(self) -> dict[str, Any]:
-        """The step timer as the templates need it (data-* for the browser to tick).
+        return timer_view(self.conference.timer, WARNING_SECONDS)
 
-        The text is the time left when the current run began, not "now": a render must
-        depend on the state alone, or every push would differ. The browser ticks it.
-        """
-        t = self.conference.timer
-        remaining = t.duration - t.elapsed
+    # --- the floor ---------------------------------------------------------------------
+
+    def with_status(self, *statuses: str) -> list[Question]:
+        return [q for q in self.questions if q.status in statuses]
+
+    @property
+    def pending(self) -> list[Question]:
+        return self.with_status("pending")
+
+    @property
+    def queue(self) -> list[Question]:
+        return self.with_status("queued")
+
+    @property
+    def done(self) -> list[Question]:
+        """Closed questions, the latest first."""
+        closed = self.with_status("answered", "in_writing", "withdrawn", "rejected", "merged")
+        return sorted(closed, key=lambda q: q.closed_at or 0, reverse=True)
+
+    @property
+    def mics(self) -> list[tuple[int, Question | None]]:
+        by_mic = {q.mic: q for q in self.with_status(*AT_MIC)}
+        return [(n, by_mic.get(n)) for n in range(1, self.conference.mic_count + 1)]
+
+    @property
+    def free_mics(self) -> list[int]:
+        return [n for n, q in self.mics if q is None]
+
+    def at_mic(self, number: int) -> Question | None:
+        return dict(self.mics).get(number)
+
+    @property
+    def speaking(self) -> Question | None:
+        """The question the hall is following: live, else being answered."""
+        for status in ("live", "answering"):
+            found = sorted(self.with_status(status), key=lambda q: q.live_at or 0)
+            if found:
+                return found[0]
+        return None
+
+    def up_next(self, count: int, public: bool = False) -> list[Question]:
+        """Who comes next: those waiting at a microphone, then the queue."""
+        waiting = sorted(self.with_status("on_deck"), key=lambda q: q.on_deck_at or 0)
+        line = [q for q in waiting + self.queue if not (public and q.internal)]
+        return line[:count]
+
+    def counts(self) -> dict[str, int]:
         return {
-            "duration": t.duration,
-            "elapsed": round(t.elapsed, 3),
-            "started_at": t.started_at if t.started_at is not None else "",
-            "warning": WARNING_SECONDS,
-            "text": format_clock(remaining),
-            "phase": phase(remaining),
-            "running": t.running,
+            "asked": len(self.with_status("live", "answering", "answered", "in_writing")),
+            "answered": len(self.with_status("answered")),
+            "in_writing": len(self.with_status("in_writing")),
+            "waiting": len(self.with_status("queued", "on_deck")),
+            "pending": len(self.pending),
         }
+
+    def question_timer(self, q: Question) -> dict[str, Any]:
+        return timer_view(q.timer, QUESTION_WARNING_SECONDS)
+
+    def duplicates_of(self, q: Question) -> list[Question]:
+        """Open questions whose text looks alike (a hint for merging, never automatic)."""
+        return self._duplicates.get(q.id, []) if q.id is not None else []
+
+    @functools.cached_property
+    def _duplicates(self) -> dict[int, list[Question]]:
+        open_ = [q for q in self.questions if q.status in ("pending", "queued", *AT_MIC)]
+        found: dict[int, list[Question]] = {}
+        for i, a in enumerate(open_):
+            for b in open_[i + 1 :]:
+                if similar(a.text, b.text) >= DUPLICATE_THRESHOLD:
+                    assert a.id is not None and b.id is not None
+                    found.setdefault(a.id, []).append(b)
+                    found.setdefault(b.id, []).append(a)
+        return found
+
+    @property
+    def in_dialogue(self) -> bool:
+        current = self.current
+        return bool(current and current.kind == "dialogue")
 
 
 def load_view(engine: Engine, slug: str, media_dir: Path) -> View | None:
@@ -107,8 +228,27 @@ def load_view(engine: Engine, slug: str, media_dir: Path) -> View | None:
                 .order_by(AgendaStep.position)  # type: ignore[arg-type]
             )
         )
+        questions = list(
+            s.exec(
+                select(Question)
+                .where(Question.conference_id == conf.id)
+                .order_by(Question.queue_rank, Question.number)  # type: ignore[arg-type]
+            )
+        )
+        askers: dict[int, list[QuestionAsker]] = {}
+        ids = [q.id for q in questions]
+        if ids:
+            for a in s.exec(select(QuestionAsker).where(QuestionAsker.question_id.in_(ids))):  # type: ignore[attr-defined]
+                askers.setdefault(a.question_id, []).append(a)
+        lists: dict[str, list[str]] = {kind: [] for kind in LIST_KINDS}
+        for item in s.exec(
+            select(ListItem)
+            .where(ListItem.conference_id == conf.id)
+            .order_by(ListItem.kind, ListItem.position)  # type: ignore[arg-type]
+        ):
+            lists.setdefault(item.kind, []).append(item.name)
         s.expunge_all()
-        return View(conf, steps, media_dir)
+        return View(conf, steps, questions, askers, lists, media_dir)
 
 
 def make_environment() -> Environment:
@@ -124,8 +264,10 @@ def make_environment() -> Environment:
         STEP_KIND_NAMES=STEP_KIND_NAMES,
         PROJECTOR_MODE_NAMES=PROJECTOR_MODE_NAMES,
         SCREEN_NAMES=SCREEN_NAMES,
+        QUESTION_SOURCES=QUESTION_SOURCES,
+        QUESTION_STATUSES=QUESTION_STATUSES,
     )
-    env.filters.update(clock=format_clock, vn_date=vn_date)
+    env.filters.update(clock=format_clock, vn_date=vn_date, screen_name=screen_name)
     return env
 
 
@@ -141,12 +283,26 @@ def vn_date(iso: str) -> str:
 
 
 class Renderer:
-    def __init__(self, env: Environment) -> None:
+    def __init__(self, env: Environment, public_base: str) -> None:
         self.env = env
+        self.public_base = public_base  # where phones reach this server (for QR codes)
+
+    def ask_url(self, slug: str) -> str:
+        return f"{self.public_base}/e/{slug}/ask"
+
+    @functools.lru_cache(maxsize=32)  # noqa: B019 - one renderer per process, a few URLs
+    def qr_svg(self, url: str) -> Markup:
+        """A QR code of `url` as inline SVG (segno), dark on white for any phone camera."""
+        return Markup(segno.make(url, error="m").svg_inline(scale=6, border=2))
 
     def context(self, kind: str, view: View, presence: dict[str, int]) -> dict[str, Any]:
+        base, _, param = kind.partition(":")
         return {
             "kind": kind,
+            "base": base,
+            "mic_number": int(param) if base == "mic" else None,
+            "ask_url": self.ask_url(view.conference.slug),
+            "renderer_qr": self.qr_svg(self.ask_url(view.conference.slug)),
             "view": view,
             "c": view.conference,
             "steps": view.steps,
@@ -159,16 +315,14 @@ class Renderer:
 
     def regions(self, kind: str, view: View, presence: dict[str, int]) -> dict[str, str]:
         ctx = self.context(kind, view, presence)
-        return {
-            name: self.env.get_template(f"regions/{name}.html").render(ctx)
-            for name in SCREENS[kind]
-        }
+        names = SCREENS[screen_base(kind)]
+        return {name: self.env.get_template(f"regions/{name}.html").render(ctx) for name in names}
 
     def page(self, kind: str, view: View, presence: dict[str, int], **extra: Any) -> str:
         ctx = self.context(kind, view, presence)
         ctx["regions"] = self.regions(kind, view, presence)
         ctx.update(extra)
-        return self.env.get_template(f"{kind}.html").render(ctx)
+        return self.env.get_template(f"{screen_base(kind)}.html").render(ctx)
 
     def message_page(self, title: str, message: str, status: int = 400) -> str:
         return self.env.get_template("message.html").render(

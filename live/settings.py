@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -48,3 +51,43 @@ class Settings:
         if v := env.get("LIVE_MAX_UPLOAD_MB"):
             s = replace(s, max_upload_mb=int(v))
         return s
+
+
+def lan_address() -> str | None:
+    """This machine's address on the hall network, found without sending anything."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        infos = []
+    for info in infos:
+        addr = str(info[4][0])
+        if not ipaddress.ip_address(addr).is_loopback:
+            return addr
+    # The source address the kernel would use for the default route. connect() on a UDP
+    # socket only picks a route; no packet leaves (192.0.2.1 is a documentation address).
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))
+            addr = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if ipaddress.ip_address(addr).is_loopback or addr == "0.0.0.0" else addr
+
+
+def base_url(settings: Settings) -> str:
+    """The address printed in links: one the other devices in the hall can reach."""
+    if settings.public_url:
+        return settings.public_url
+    host = settings.host
+    if host in ("0.0.0.0", "::", ""):
+        found = lan_address()
+        if found is None:
+            print(
+                "Không tìm thấy địa chỉ mạng LAN của máy này: liên kết dưới đây chỉ mở được trên "
+                "chính máy này. Đặt LIVE_PUBLIC_URL=http://<địa chỉ>:<cổng> để in đúng liên kết.",
+                file=sys.stderr,
+            )
+        host = found or "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"

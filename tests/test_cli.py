@@ -1,7 +1,8 @@
 from dataclasses import replace
 
 from live import cli
-from live.settings import Settings
+from live import settings as settings_module
+from live.settings import Settings, base_url
 
 
 def test_links_prints_one_link_per_screen_with_its_key(engine, settings, keys, capsys):
@@ -18,13 +19,11 @@ def test_links_of_an_unknown_conference(engine, settings, capsys):
 
 
 def test_links_carry_an_address_the_hall_can_reach(monkeypatch):
-    monkeypatch.setattr(cli, "lan_address", lambda: "192.168.1.23")
-    assert (
-        cli.base_url(replace(Settings(), host="0.0.0.0", port=8000)) == "http://192.168.1.23:8000"
-    )
-    assert cli.base_url(replace(Settings(), host="127.0.0.1")) == "http://127.0.0.1:8000"
+    monkeypatch.setattr(settings_module, "lan_address", lambda: "192.168.1.23")
+    assert base_url(replace(Settings(), host="0.0.0.0", port=8000)) == "http://192.168.1.23:8000"
+    assert base_url(replace(Settings(), host="127.0.0.1")) == "http://127.0.0.1:8000"
     public = replace(Settings(), host="0.0.0.0", public_url="http://hoinghi.local")
-    assert cli.base_url(public) == "http://hoinghi.local"
+    assert base_url(public) == "http://hoinghi.local"
 
 
 def test_settings_from_environment():

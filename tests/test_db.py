@@ -39,7 +39,8 @@ def test_demo_is_seeded_on_the_first_start_only(settings, engine):
         assert [c.title for c in s.exec(select(Conference))] == ["Đã sửa"]
     # Deleting the demo does not bring it back either.
     with again.begin() as conn:
-        conn.exec_driver_sql("DELETE FROM agendastep")
+        for table in ("question", "listitem", "agendastep"):
+            conn.exec_driver_sql(f"DELETE FROM {table}")
         conn.exec_driver_sql("DELETE FROM rolekey")
         conn.exec_driver_sql("DELETE FROM conference")
     third = prepare_database(settings)

@@ -138,7 +138,7 @@ def test_presence_counts_reach_the_mc(server):
         assert "Màn chiếu chưa kết nối" in snap["regions"]["mc-bar"]
         with open_screen(server, "projector"):
             patch = receive_until(
-                mc, lambda m: "Màn chiếu 1" in m.get("regions", {}).get("mc-bar", "")
+                mc, lambda m: "Màn chiếu: 1" in m.get("regions", {}).get("mc-bar", "")
             )
             assert "chưa kết nối" not in patch["regions"]["mc-bar"]
             assert patch["prev"] == patch["seq"] == snap["seq"]

@@ -83,7 +83,7 @@ function onMessage(msg) {
     case "pong": onPong(msg); break;
     case "result":
       if (!msg.ok) toast(msg.message);
-      settle(msg.id);
+      settle(msg.id, msg.ok);
       break;
     case "error": toast(msg.message); break;
   }
@@ -94,18 +94,37 @@ function requestSnapshot() {
   socket?.send(JSON.stringify({ type: "snapshot" }));
 }
 
+// A region someone is typing in is not swapped under their fingers: the new HTML waits
+// until the field loses focus (or its form is sent).
+const deferred = {};
+
 function swap(regions) {
   for (const [id, html] of Object.entries(regions)) {
     if (lastHtml[id] === html) continue;
     const el = document.getElementById(id);
     if (!el) continue;
+    if (el.contains(document.activeElement) && document.activeElement.matches("input, textarea, select")) {
+      deferred[id] = html;
+      continue;
+    }
+    delete deferred[id];
     el.innerHTML = html;
     lastHtml[id] = html;
     el.querySelectorAll("[data-scroll-top]").forEach((s) => { s.scrollTop = 0; });
   }
+  applyFilters();
   tick();
   syncMedia();
 }
+
+document.addEventListener("focusout", () => {
+  // After the browser has moved focus on, apply what waited.
+  setTimeout(() => {
+    const waiting = Object.assign({}, deferred);
+    for (const id of Object.keys(waiting)) { lastHtml[id] = undefined; }
+    if (Object.keys(waiting).length) swap(waiting);
+  }, 0);
+});
 
 function badge(show) {
   document.getElementById("conn-badge").hidden = !show;
@@ -123,20 +142,24 @@ function toast(text) {
 
 // --- commands -------------------------------------------------------------------------
 const pending = new Map();   // request id -> button
+const resetOnSuccess = new Map();  // request id -> form to clear when the command succeeds
 
 function send(command, args, button) {
   if (!socket || socket.readyState !== WebSocket.OPEN || awaitingSnapshot) {
     toast("Mất kết nối tới máy chủ — lệnh chưa được gửi. Đang kết nối lại…");
-    return;
+    return null;
   }
   const id = nextId++;
   if (button) { button.classList.add("busy"); pending.set(id, button); }
   socket.send(JSON.stringify({ type: "command", id, command, args }));
+  return id;
 }
 
-function settle(id) {
+function settle(id, ok) {
   const button = pending.get(id);
   if (button) { button.classList.remove("busy"); pending.delete(id); }
+  const form = resetOnSuccess.get(id);
+  if (form) { if (ok) form.reset(); resetOnSuccess.delete(id); }
 }
 
 document.addEventListener("click", (event) => {
@@ -157,6 +180,55 @@ document.addEventListener("keydown", (event) => {
     }
   }
 });
+
+// A form with data-command sends its fields as the command's args (data-int fields as
+// numbers). On success a data-reset form is cleared; on refusal nothing typed is lost.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-command]");
+  if (!form) return;
+  event.preventDefault();
+  const args = {};
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    if (el.hasAttribute("data-int")) {
+      if (el.value === "") { toast("Xin chọn một câu hỏi."); return; }
+      args[el.name] = Number(el.value);
+    } else {
+      args[el.name] = el.value;
+    }
+  }
+  const id = send(form.dataset.command, args, form.querySelector("button[type=submit]"));
+  if (id && form.hasAttribute("data-reset")) resetOnSuccess.set(id, form);
+  document.activeElement?.blur();
+});
+
+// Queue filters (moderator): kept in localStorage so a reload keeps them.
+function applyFilters() {
+  const bar = document.querySelector("[data-filters]");
+  if (!bar) return;
+  const active = {};
+  for (const select of bar.querySelectorAll("select[data-filter]")) {
+    if (select.value) active[select.dataset.filter] = select.value;
+  }
+  for (const item of document.querySelectorAll("#mod-queue .qitem")) {
+    item.hidden = Object.entries(active).some(([key, value]) => item.dataset[key] !== value);
+  }
+}
+
+function restoreFilters() {
+  const bar = document.querySelector("[data-filters]");
+  if (!bar) return;
+  const saved = JSON.parse(localStorage.getItem(`filters:${slug}`) || "{}");
+  for (const select of bar.querySelectorAll("select[data-filter]")) {
+    if (saved[select.dataset.filter]) select.value = saved[select.dataset.filter];
+    select.addEventListener("change", () => {
+      saved[select.dataset.filter] = select.value;
+      localStorage.setItem(`filters:${slug}`, JSON.stringify(saved));
+      applyFilters();
+    });
+  }
+  applyFilters();
+}
 
 document.addEventListener("submit", async (event) => {
   const form = event.target.closest("form[data-upload]");
@@ -244,4 +316,5 @@ setInterval(tick, 250);
 setInterval(sendPing, 10000);
 setInterval(syncMedia, 2000);
 tick();
+restoreFilters();
 connect();
