@@ -11,6 +11,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Collection, Mapping
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,6 +32,7 @@ from starlette.websockets import WebSocket, WebSocketState
 from live import auth, db, demo
 from live.commands import CommandError, Outcome, execute
 from live.hub import Channel, Hub, Subscriber
+from live.imports import read_questions
 from live.models import ROLE_NAMES, Conference
 from live.render import Renderer, View, load_view, make_environment
 from live.settings import STATIC_DIR, Settings, base_url
@@ -437,6 +439,75 @@ async def api_upload_media(request: Request) -> Response:
     return JSONResponse({"ok": True, "seq": outcome.seq, "media": f"uploads/{name}"})
 
 
+IMPORT_LIMIT = 10 * 1024 * 1024
+
+
+async def api_import_questions(request: Request) -> Response:
+    """Import a unit's XLSX/CSV list of written questions: every row, or none with a report."""
+    live = live_of(request)
+    slug = request.path_params["slug"]
+    role = api_role(request, slug)
+    if role is None:
+        return api_error(401, *UNAUTHORIZED)
+    if role not in ("moderator", "admin"):
+        return api_error(403, "forbidden", "Chỉ người điều phối hoặc quản trị được nhập câu hỏi.")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > IMPORT_LIMIT:
+        return api_error(413, "too_large", "Tệp quá lớn (tối đa 10 MB).")
+    try:
+        async with request.form(max_files=1, max_fields=2) as form:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str) or not upload.filename:
+                return api_error(400, "no_file", "Chưa chọn tệp danh sách câu hỏi.")
+            data = await upload.read(IMPORT_LIMIT + 1)
+            filename = upload.filename
+    except Exception:  # any parse failure is the client's
+        return api_error(400, "bad_form", "Không đọc được tệp gửi lên.")
+    if len(data) > IMPORT_LIMIT:
+        return api_error(413, "too_large", "Tệp quá lớn (tối đa 10 MB).")
+    view = live.view(slug)
+    if view is None:
+        return api_error(404, "not_found", "Không tìm thấy hội nghị.")
+    report = await asyncio.to_thread(
+        read_questions, data, filename, view.lists["field"], view.lists["agency"]
+    )
+    if not report.ok:
+        return JSONResponse(
+            {
+                "ok": False,
+                "code": "import_rejected",
+                "message": f"Chưa nhập câu nào: tệp có {len(report.problems)} lỗi, xin sửa rồi nhập lại.",
+                "problems": [asdict(p) for p in report.problems],
+            },
+            status_code=400,
+        )
+    rows = [
+        {
+            "asker_name": r.asker_name,
+            "asker_position": r.asker_position,
+            "asker_unit": r.unit,
+            "field": r.field,
+            "text": r.text,
+            "agency": r.agency,
+        }
+        for r in report.rows
+    ]
+    try:
+        outcome = await live.run_command(slug, role, "question.import", {"rows": rows})
+    except CommandError as e:
+        return api_error(e.status, e.code, e.message)
+    result = outcome.payload
+    return JSONResponse(
+        {
+            "ok": True,
+            "seq": outcome.seq,
+            **result,
+            "message": f"Đã nhập {result['count']} câu hỏi (câu {result['first']}–{result['last']}).",
+            "duplicates": [[a, b] for a, b in report.duplicates],
+        }
+    )
+
+
 def _store(source: Any, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     source.seek(0)
@@ -494,6 +565,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/e/{slug}/state", api_state),
         Route("/api/e/{slug}/commands", api_command, methods=["POST"]),
         Route("/api/e/{slug}/steps/{position:int}/media", api_upload_media, methods=["POST"]),
+        Route("/api/e/{slug}/questions/import", api_import_questions, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         Mount(
             "/uploads", StaticFiles(directory=settings.media_dir, check_dir=False), name="uploads"

@@ -201,19 +201,30 @@ class View:
     @functools.cached_property
     def _duplicates(self) -> dict[int, list[Question]]:
         open_ = [q for q in self.questions if q.status in ("pending", "queued", *AT_MIC)]
+        by_id = {q.id: q for q in open_}
+        pairs = look_alike_pairs(tuple((q.id, q.text) for q in open_))
         found: dict[int, list[Question]] = {}
-        for i, a in enumerate(open_):
-            for b in open_[i + 1 :]:
-                if similar(a.text, b.text) >= DUPLICATE_THRESHOLD:
-                    assert a.id is not None and b.id is not None
-                    found.setdefault(a.id, []).append(b)
-                    found.setdefault(b.id, []).append(a)
+        for a, b in pairs:
+            found.setdefault(a, []).append(by_id[b])
+            found.setdefault(b, []).append(by_id[a])
         return found
 
     @property
     def in_dialogue(self) -> bool:
         current = self.current
         return bool(current and current.kind == "dialogue")
+
+
+@functools.lru_cache(maxsize=8)
+def look_alike_pairs(texts: tuple[tuple[int | None, str], ...]) -> list[tuple[int, int]]:
+    """Pairs of question ids whose texts look alike. Quadratic, so cached: most commands
+    (timers, microphones) leave the open questions' texts as they were."""
+    pairs = []
+    for i, (a, text_a) in enumerate(texts):
+        for b, text_b in texts[i + 1 :]:
+            if a is not None and b is not None and similar(text_a, text_b) >= DUPLICATE_THRESHOLD:
+                pairs.append((a, b))
+    return pairs
 
 
 def load_view(engine: Engine, slug: str, media_dir: Path) -> View | None:

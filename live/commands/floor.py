@@ -23,6 +23,7 @@ FLOOR = ("moderator", "admin")
 QUESTION_ADJUST_SECONDS = 600
 MAX_TEXT = 4000
 MAX_NAME = 200
+MAX_IMPORT = 2000
 EDITABLE = ("asker_name", "asker_position", "asker_unit", "field", "text", "agency")
 
 
@@ -416,3 +417,29 @@ def mc_message(ctx: Ctx) -> dict[str, Any]:
 def mc_message_clear(ctx: Ctx) -> dict[str, Any]:
     text, ctx.conf.mc_message = ctx.conf.mc_message, ""
     return {"text": text}
+
+
+# --- written questions imported from the units' lists -----------------------------------
+
+
+@command(
+    "question.import",
+    "Nhập danh sách câu hỏi gửi trước (`rows`: tối đa 2000), tất cả hoặc không gì.",
+    FLOOR,
+)
+def question_import(ctx: Ctx) -> dict[str, Any]:
+    rows = ctx.args.get("rows")
+    if not isinstance(rows, list) or not rows or len(rows) > MAX_IMPORT:
+        raise CommandError("bad_args", f"«rows» phải là danh sách 1…{MAX_IMPORT} câu hỏi.")
+    numbers = []
+    for i, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise CommandError("bad_args", f"Dòng {i}: không phải một câu hỏi.")
+        try:
+            q = new_question(
+                Ctx(ctx.session, ctx.conf, row, ctx.now, ctx.role), "written", "queued"
+            )
+        except CommandError as e:  # one bad row refuses the whole list: nothing half-imported
+            raise CommandError(e.code, f"Câu thứ {i}: {e.message}", e.status) from e
+        numbers.append(q.number)
+    return {"count": len(numbers), "first": numbers[0], "last": numbers[-1]}

@@ -230,22 +230,34 @@ function restoreFilters() {
   applyFilters();
 }
 
+// File uploads (a step's video, a list of questions): the answer, and any per-row
+// problems, are shown beside the form (as text, never as HTML).
 document.addEventListener("submit", async (event) => {
   const form = event.target.closest("form[data-upload]");
   if (!form) return;
   event.preventDefault();
   const button = form.querySelector("button");
+  const label = button.textContent;
+  const report = form.querySelector("output");
   button.disabled = true;
-  button.textContent = "Đang tải lên…";
+  button.textContent = "Đang gửi…";
   try {
     const response = await fetch(form.action, { method: "POST", body: new FormData(form) });
     const result = await response.json();
-    if (!result.ok) toast(result.message);
+    if (report) {
+      const lines = [result.message || ""];
+      for (const p of result.problems || []) lines.push(p.message);
+      report.textContent = lines.join("\n");
+      report.classList.toggle("bad", !result.ok);
+    } else if (!result.ok) {
+      toast(result.message);
+    }
+    if (result.ok) form.reset();
   } catch {
-    toast("Không tải lên được: mất kết nối tới máy chủ.");
+    toast("Không gửi được: mất kết nối tới máy chủ.");
   } finally {
     button.disabled = false;
-    button.textContent = "Tải video lên";
+    button.textContent = label;
   }
 });
 
