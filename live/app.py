@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from starlette.applications import Starlette
@@ -139,16 +138,7 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
             "Cần liên kết truy cập",
             "Màn hình này chỉ mở được bằng liên kết có mã truy cập do ban tổ chức cấp.",
         )
-    presence = live.presence(slug)
-    html = live.renderer.page(
-        screen,
-        view,
-        presence,
-        role=role,
-        regions_html={
-            k: Markup(v) for k, v in live.renderer.regions(screen, view, presence).items()
-        },
-    )
+    html = live.renderer.page(screen, view, live.presence(slug), role=role)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from live.models import ROLES, Conference, RoleKey
+from live.models import ROLE_NAMES, ROLES, Conference, RoleKey
 
 # Screen kind -> the roles that may open it, the first match naming the socket's role.
 SCREEN_ROLES: dict[str, tuple[str, ...]] = {
@@ -22,6 +22,7 @@ SCREEN_ROLES: dict[str, tuple[str, ...]] = {
     "projector": ("projector", "mc", "admin"),
     "moderator": ("moderator", "admin"),
     "mic": ("mic", "moderator", "admin"),  # "mic:1" … "mic:8"
+    "admin": ("admin",),
 }
 MAX_MICS = 8
 COOKIE_FIELD = "keys"  # session[COOKIE_FIELD][slug] = {role: key}
@@ -94,3 +95,36 @@ def screen_role(screen: str, roles: set[str]) -> str | None:
         return None
     allowed = SCREEN_ROLES[screen.partition(":")[0]]
     return next((r for r in allowed if r in roles), None)
+
+
+# What each role's link opens (paths under /e/<slug>/); the runners share one key and
+# get one link per microphone.
+ROLE_SCREENS = {
+    "mc": ["mc"],
+    "projector": ["projector"],
+    "moderator": ["moderator"],
+    "mic": ["mic/{n}"],
+    "admin": ["admin", "mc"],
+}
+
+
+def role_links(
+    base: str, slug: str, keys: dict[str, str], mic_count: int = 4
+) -> list[tuple[str, str]]:
+    """(role, link with its key) for every screen a role opens."""
+    links = []
+    for role, screens in ROLE_SCREENS.items():
+        for screen in screens if role in keys else ():
+            for n in range(1, mic_count + 1) if "{n}" in screen else (0,):
+                links.append((role, f"{base}/e/{slug}/{screen.format(n=n)}?key={keys[role]}"))
+    return links
+
+
+def link_label(role: str, url: str) -> str:
+    """ "Chạy micro — micro 2" for a runner's link; the role's name otherwise."""
+    screen = url.split("/e/", 1)[-1].split("?", 1)[0].split("/", 1)[-1]
+    if screen.startswith("mic/"):
+        return f"{ROLE_NAMES[role]} — micro {screen[4:]}"
+    if role == "admin" and screen != "admin":
+        return f"{ROLE_NAMES[role]} — màn hình MC"
+    return ROLE_NAMES[role]

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from live.auth import link_label, role_links
 from live.imports import DUPLICATE_THRESHOLD, similar
 from live.models import (
     AT_MIC,
@@ -31,6 +32,7 @@ from live.models import (
     ListItem,
     Question,
     QuestionAsker,
+    RoleKey,
 )
 from live.settings import SCREENS_DIR, STATIC_DIR
 from live.timer import WARNING_SECONDS, Timer, format_clock, phase
@@ -53,8 +55,15 @@ SCREENS: dict[str, tuple[str, ...]] = {
     "projector": ("projector-stage", "projector-timer", "projector-media"),
     "moderator": ("mod-bar", "mod-mics", "mod-pending", "mod-queue", "mod-message", "mod-done"),
     "mic": ("mic-panel",),  # kinds "mic:1" … "mic:8": one per floor microphone
+    "admin": ("admin-floor", "admin-links"),
 }
-SCREEN_NAMES = {"mc": "MC", "projector": "Màn chiếu", "moderator": "Điều phối", "mic": "Micro"}
+SCREEN_NAMES = {
+    "mc": "MC",
+    "projector": "Màn chiếu",
+    "moderator": "Điều phối",
+    "mic": "Micro",
+    "admin": "Quản trị",
+}
 
 
 def screen_base(kind: str) -> str:
@@ -97,6 +106,7 @@ class View:
     questions: list[Question]  # every question, in queue order
     askers: dict[int, list[QuestionAsker]]  # question id -> further askers (merged)
     lists: dict[str, list[str]]  # "field" / "agency" / "unit" -> names
+    keys: dict[str, str]  # role -> key (shown on the admin screen only)
     media_dir: Path
     now: float = field(default_factory=time.time)
 
@@ -258,8 +268,12 @@ def load_view(engine: Engine, slug: str, media_dir: Path) -> View | None:
             .order_by(ListItem.kind, ListItem.position)  # type: ignore[arg-type]
         ):
             lists.setdefault(item.kind, []).append(item.name)
+        keys = {
+            rk.role: rk.key
+            for rk in s.exec(select(RoleKey).where(RoleKey.conference_id == conf.id))
+        }
         s.expunge_all()
-        return View(conf, steps, questions, askers, lists, media_dir)
+        return View(conf, steps, questions, askers, lists, keys, media_dir)
 
 
 def make_environment() -> Environment:
@@ -304,7 +318,7 @@ class Renderer:
     @functools.lru_cache(maxsize=32)  # noqa: B019 - one renderer per process, a few URLs
     def qr_svg(self, url: str) -> Markup:
         """A QR code of `url` as inline SVG (segno), dark on white for any phone camera."""
-        return Markup(segno.make(url, error="m").svg_inline(scale=6, border=2))
+        return Markup(segno.make(url, error="m").svg_inline(border=2, omitsize=True))
 
     def context(self, kind: str, view: View, presence: dict[str, int]) -> dict[str, Any]:
         base, _, param = kind.partition(":")
@@ -322,6 +336,13 @@ class Renderer:
             "timer": view.timer(),
             "presence": presence,
             "screens_connected": sum(presence.values()),
+            "role_links": role_links(
+                self.public_base, view.conference.slug, view.keys, view.conference.mic_count
+            )
+            if base == "admin"
+            else [],
+            "qr": self.qr_svg,
+            "link_label": link_label,
         }
 
     def regions(self, kind: str, view: View, presence: dict[str, int]) -> dict[str, str]:
@@ -330,8 +351,10 @@ class Renderer:
         return {name: self.env.get_template(f"regions/{name}.html").render(ctx) for name in names}
 
     def page(self, kind: str, view: View, presence: dict[str, int], **extra: Any) -> str:
+        """The whole page: the same region templates a push renders, inside the layout."""
         ctx = self.context(kind, view, presence)
-        ctx["regions"] = self.regions(kind, view, presence)
+        regions = self.regions(kind, view, presence)
+        ctx["regions_html"] = {name: Markup(html) for name, html in regions.items()}
         ctx.update(extra)
         return self.env.get_template(f"{screen_base(kind)}.html").render(ctx)
 

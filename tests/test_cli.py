@@ -41,3 +41,10 @@ def test_settings_from_environment():
         "http://10.0.0.5:8080",
         False,
     )
+
+
+def test_every_role_link_opens_a_real_screen():
+    from live.auth import ROLE_SCREENS, valid_screen
+
+    paths = [p.format(n=8) for paths in ROLE_SCREENS.values() for p in paths]
+    assert all(valid_screen(p.replace("/", ":")) for p in paths)

@@ -191,3 +191,14 @@ def test_missing_video_shows_on_the_mc_not_as_a_broken_player(client, keys):
     projector = client.get("/e/demo/projector").text
     assert "<video" not in projector
     assert "step-card-title" in projector
+
+
+def test_admin_screen_lists_role_links_with_qr_codes(client, keys):
+    assert client.get(f"/e/demo/admin?key={keys['mc']}").status_code == 403
+    assert client.get(f"/e/demo/admin?key={keys['admin']}").status_code == 303
+    page = client.get("/e/demo/admin").text
+    for role in ("mc", "projector", "moderator", "mic"):
+        assert f"key={keys[role]}" in page
+    assert "/e/demo/mic/4?key=" in page
+    assert "/e/demo/ask" in page
+    assert page.count("<svg") >= 9  # the public question page and every role link

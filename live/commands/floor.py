@@ -162,9 +162,21 @@ def question_reject(ctx: Ctx) -> dict[str, Any]:
     return summary(q)
 
 
-@command("question.merge", "Gộp câu hỏi `id` vào câu `into`: giữ mọi người hỏi.", FLOOR)
+@command(
+    "question.merge",
+    "Gộp câu hỏi `id` vào câu `into` (hoặc câu số `into_number`): giữ mọi người hỏi.",
+    FLOOR,
+)
 def question_merge(ctx: Ctx) -> dict[str, Any]:
     q = get_question(ctx, "pending", "queued")
+    if "into_number" in ctx.args and "into" not in ctx.args:
+        number = int_arg(ctx.args, "into_number", 1, 2**31)
+        found = ctx.session.exec(
+            select(Question).where(Question.conference_id == ctx.conf.id, Question.number == number)
+        ).first()
+        if found is None:
+            raise CommandError("not_found", f"Không có câu số {number}.", 404)
+        ctx.args = {**ctx.args, "into": found.id}
     into = get_question(ctx, "pending", "queued", *AT_MIC, key="into")
     if into.id == q.id:
         raise CommandError("bad_args", "Không gộp một câu hỏi vào chính nó.")
