@@ -94,20 +94,43 @@ function requestSnapshot() {
   socket?.send(JSON.stringify({ type: "snapshot" }));
 }
 
-// A region someone is typing in is not swapped under their fingers: the new HTML waits
-// until the field loses focus (or its form is sent).
+// A region someone is working in is not swapped under their fingers: while it holds the
+// focus, or a form in it has unsent changes, its new HTML waits. It is applied once the
+// person is done (focus gone and nothing unsent, or their form was accepted).
 const deferred = {};
+
+function isDirty(form) {
+  for (const el of form.elements) {
+    if (el.type === "hidden" || el.type === "file") continue;
+    if (el.tagName === "SELECT") {
+      if ([...el.options].some((o) => o.selected !== o.defaultSelected)) return true;
+    } else if ("defaultValue" in el && el.value !== el.defaultValue) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function isBusy(el) {
+  const active = document.activeElement;
+  if (active && active !== document.body && el.contains(active) && active.closest("form")) return true;
+  // Forms marked data-keep (edits, settings) hold unsent work; a closed <details> gives it up.
+  const kept = [...el.querySelectorAll("form[data-keep]")].filter((f) => !f.closest("details:not([open])"));
+  return kept.some(isDirty);
+}
 
 function swap(regions) {
   for (const [id, html] of Object.entries(regions)) {
     if (lastHtml[id] === html) continue;
     const el = document.getElementById(id);
     if (!el) continue;
-    if (el.contains(document.activeElement) && document.activeElement.matches("input, textarea, select")) {
+    if (isBusy(el)) {
       deferred[id] = html;
+      el.classList.add("has-update");
       continue;
     }
     delete deferred[id];
+    el.classList.remove("has-update");
     el.innerHTML = html;
     lastHtml[id] = html;
     el.querySelectorAll("[data-scroll-top]").forEach((s) => { s.scrollTop = 0; });
@@ -117,14 +140,16 @@ function swap(regions) {
   syncMedia();
 }
 
-document.addEventListener("focusout", () => {
-  // After the browser has moved focus on, apply what waited.
-  setTimeout(() => {
-    const waiting = Object.assign({}, deferred);
-    for (const id of Object.keys(waiting)) { lastHtml[id] = undefined; }
-    if (Object.keys(waiting).length) swap(waiting);
-  }, 0);
-});
+function flushDeferred() {
+  const waiting = Object.assign({}, deferred);
+  for (const id of Object.keys(waiting)) lastHtml[id] = undefined;
+  if (Object.keys(waiting).length) swap(waiting);
+}
+
+// After the browser has moved focus on (a click on "Lưu" moves it to the button, still
+// inside the region, so nothing is applied before the click lands).
+document.addEventListener("focusout", () => setTimeout(flushDeferred, 0));
+document.addEventListener("toggle", () => setTimeout(flushDeferred, 0), true);
 
 function badge(show) {
   document.getElementById("conn-badge").hidden = !show;
@@ -142,7 +167,6 @@ function toast(text) {
 
 // --- commands -------------------------------------------------------------------------
 const pending = new Map();   // request id -> button
-const resetOnSuccess = new Map();  // request id -> form to clear when the command succeeds
 
 function send(command, args, button) {
   if (!socket || socket.readyState !== WebSocket.OPEN || awaitingSnapshot) {
@@ -155,11 +179,25 @@ function send(command, args, button) {
   return id;
 }
 
+const sentForms = new Map();  // request id -> form whose fields it carried
+
 function settle(id, ok) {
   const button = pending.get(id);
   if (button) { button.classList.remove("busy"); pending.delete(id); }
-  const form = resetOnSuccess.get(id);
-  if (form) { if (ok) form.reset(); resetOnSuccess.delete(id); }
+  const form = sentForms.get(id);
+  sentForms.delete(id);
+  if (form && ok) {
+    if (form.hasAttribute("data-reset")) {
+      form.reset();
+    } else {
+      // Accepted: what is in the fields is now the saved value.
+      for (const el of form.elements) {
+        if (el.tagName === "SELECT") for (const o of el.options) o.defaultSelected = o.selected;
+        else if ("defaultValue" in el && el.type !== "file") el.defaultValue = el.value;
+      }
+    }
+    flushDeferred();
+  }
 }
 
 document.addEventListener("click", (event) => {
@@ -198,8 +236,8 @@ document.addEventListener("submit", (event) => {
     }
   }
   const id = send(form.dataset.command, args, form.querySelector("button[type=submit]"));
-  if (id && form.hasAttribute("data-reset")) resetOnSuccess.set(id, form);
-  document.activeElement?.blur();
+  if (id) sentForms.set(id, form);
+  document.activeElement?.blur();  // sent: updates held back for this form may come in
 });
 
 // Queue filters (moderator): kept in localStorage so a reload keeps them.
