@@ -10,9 +10,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import MutableMapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from starlette.requests import HTTPConnection
 
 from live.models import ROLE_NAMES, ROLES, Conference, RoleKey
 
@@ -128,3 +130,11 @@ def link_label(role: str, url: str) -> str:
     if role == "admin" and screen != "admin":
         return f"{ROLE_NAMES[role]} — màn hình MC"
     return ROLE_NAMES[role]
+
+
+def origin_ok(conn: HTTPConnection) -> bool:
+    """Browsers send Origin; a page of another site must not drive our screens."""
+    origin = conn.headers.get("origin")
+    if origin is None:  # not a browser (Companion, scripts, tests)
+        return True
+    return urlsplit(origin).netloc == conn.headers.get("host")

@@ -60,7 +60,26 @@ class Meta(SQLModel, table=True):
     value: str
 
 
-class Conference(SQLModel, table=True):
+class HasTimer(SQLModel):
+    """A stage timer's columns (the step timer of a conference, a question's speaking or
+    answer timer), read and written as one live.timer.Timer."""
+
+    timer_duration: float = 0.0
+    timer_elapsed: float = 0.0
+    timer_started_at: float | None = None
+
+    @property
+    def timer(self) -> Timer:
+        return Timer(self.timer_duration, self.timer_elapsed, self.timer_started_at)
+
+    @timer.setter
+    def timer(self, t: Timer) -> None:
+        self.timer_duration = t.duration
+        self.timer_elapsed = t.elapsed
+        self.timer_started_at = t.started_at
+
+
+class Conference(HasTimer, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, index=True, max_length=64)
     title: str
@@ -77,9 +96,6 @@ class Conference(SQLModel, table=True):
     # Live state. current_position 0 = before the first step (welcome banner).
     current_position: int = 0
     projector_mode: str = "live"
-    timer_duration: float = 0.0
-    timer_elapsed: float = 0.0
-    timer_started_at: float | None = None
     video_playing: bool = False
     video_offset: float = 0.0  # seconds into the video when last paused / started
     video_started_at: float | None = None
@@ -91,16 +107,6 @@ class Conference(SQLModel, table=True):
     answer_seconds: int = 300
     mc_message: str = ""  # a moderator's private note to the MC, until the MC clears it
     mc_message_from: str = ""
-
-    @property
-    def timer(self) -> Timer:
-        return Timer(self.timer_duration, self.timer_elapsed, self.timer_started_at)
-
-    @timer.setter
-    def timer(self, t: Timer) -> None:
-        self.timer_duration = t.duration
-        self.timer_elapsed = t.elapsed
-        self.timer_started_at = t.started_at
 
 
 class AgendaStep(SQLModel, table=True):
@@ -153,7 +159,7 @@ class ListItem(SQLModel, table=True):
     position: int = 0
 
 
-class Question(SQLModel, table=True):
+class Question(HasTimer, table=True):
     __table_args__ = (UniqueConstraint("conference_id", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -171,10 +177,7 @@ class Question(SQLModel, table=True):
     queue_rank: float = 0.0  # order in the queue: lower first
     mic: int | None = None  # while on deck, live or answering
     merged_into: int | None = None  # Question.id it was merged into
-    # Speaking / answering timer of the question at the microphone.
-    timer_duration: float = 0.0
-    timer_elapsed: float = 0.0
-    timer_started_at: float | None = None
+    # Its timer (HasTimer) is the speaking, then the answer timer at the microphone.
     # When each transition happened (epoch seconds).
     created_at: float = 0.0
     queued_at: float | None = None
@@ -182,16 +185,6 @@ class Question(SQLModel, table=True):
     live_at: float | None = None
     answering_at: float | None = None
     closed_at: float | None = None
-
-    @property
-    def timer(self) -> Timer:
-        return Timer(self.timer_duration, self.timer_elapsed, self.timer_started_at)
-
-    @timer.setter
-    def timer(self, t: Timer) -> None:
-        self.timer_duration = t.duration
-        self.timer_elapsed = t.elapsed
-        self.timer_started_at = t.started_at
 
 
 class QuestionAsker(SQLModel, table=True):

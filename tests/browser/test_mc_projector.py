@@ -341,8 +341,8 @@ def test_screens_survive_a_server_restart_without_reloading(screens: Screens) ->
     # While the server is down on purpose, the browsers log their refused reconnects.
     screens.allow(r"WebSocket connection to 'ws://127\.0\.0\.1:\d+/ws/e/demo\?.*' failed")
     mc, projector = open_both(screens)
-    command_ok(server, "step.goto", {"position": 4})  # 4 and 5: title cards, no video
-    expect_step(mc, projector, 4)
+    command_ok(server, "step.goto", {"position": 5})  # 5, 6, 7: title cards, no video
+    expect_step(mc, projector, 5)
     for page in (mc, projector):
         page.evaluate("window.__marker = 1")
         expect(page.locator("#conn-badge")).to_be_hidden()
@@ -359,16 +359,16 @@ def test_screens_survive_a_server_restart_without_reloading(screens: Screens) ->
         wait_live(page, snapshots=2, timeout=10_000)
         expect(page.locator("#conn-badge")).to_be_hidden(timeout=10_000)
     print(f"\nscreens live again {time.monotonic() - back:.1f} s after the server came back")
-    expect(mc.locator(MC_TITLE)).to_have_text(TITLES[5], timeout=10_000)
-    expect(projector.locator(CARD_TITLE)).to_have_text(TITLES[5], timeout=10_000)
-    expect_step(mc, projector, 5)
+    expect(mc.locator(MC_TITLE)).to_have_text(TITLES[6], timeout=10_000)
+    expect(projector.locator(CARD_TITLE)).to_have_text(TITLES[6], timeout=10_000)
+    expect_step(mc, projector, 6)
     for page in (mc, projector):
         assert page.evaluate("window.__marker") == 1, "the page reloaded"
         assert page.evaluate("window.__ws.created") >= 2  # it reconnected its socket instead
 
     # And it keeps working after the restart: a button on the MC moves both again.
     button(mc, "Bước tiếp").click()
-    expect_step(mc, projector, 6)
+    expect_step(mc, projector, 7)
 
     screens.assert_no_errors()
 

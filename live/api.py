@@ -1,0 +1,221 @@
+"""The HTTP JSON API: state, commands, and the two uploads (a step's video, a question list)."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from live import auth
+from live.commands import CommandError
+from live.imports import read_questions
+from live.models import ROLE_NAMES
+from live.runtime import live_of
+
+VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg", ".m4v": "video/mp4"}
+
+
+def api_error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"ok": False, "code": code, "message": message}, status_code=status)
+
+
+def api_role(request: Request, slug: str) -> str | None:
+    """The caller's role: a Bearer key, or the role cookie of a same-origin page."""
+    live = live_of(request)
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return auth.role_for_key(live.engine, slug, header[7:].strip())
+    if request.headers.get("origin") is None or not auth.origin_ok(request):
+        return None  # a cookie alone is not enough: that is how CSRF works
+    roles = auth.cookie_roles(live.engine, request.session, slug)
+    return next((r for r in auth.ROLES if r in roles), None)
+
+
+UNAUTHORIZED = ("unauthorized", "Thiếu hoặc sai mã truy cập (Authorization: Bearer <key>).")
+
+
+async def api_state(request: Request) -> Response:
+    live = live_of(request)
+    slug = request.path_params["slug"]
+    if api_role(request, slug) is None:
+        return api_error(401, *UNAUTHORIZED)
+    view = live.view(slug)
+    if view is None:
+        return api_error(404, "not_found", "Không tìm thấy hội nghị.")
+    current = view.current
+    c = view.conference
+    return JSONResponse(
+        {
+            "slug": c.slug,
+            "title": c.title,
+            "seq": c.seq,
+            "epoch": c.epoch,
+            "server_time": view.now,
+            "position": c.current_position,
+            "steps": len(view.steps),
+            "step": current.model_dump(exclude={"id", "conference_id"}) if current else None,
+            "timer": {
+                "duration": c.timer_duration,
+                "elapsed": c.timer_elapsed,
+                "started_at": c.timer_started_at,
+                "running": c.timer_started_at is not None,
+                "remaining": round(c.timer.remaining(view.now), 1),
+            },
+            "projector_mode": c.projector_mode,
+            "video": {
+                "playing": c.video_playing,
+                "offset": c.video_offset,
+                "started_at": c.video_started_at,
+            },
+        }
+    )
+
+
+async def api_command(request: Request) -> Response:
+    live = live_of(request)
+    slug = request.path_params["slug"]
+    role = api_role(request, slug)
+    if role is None:
+        return api_error(401, *UNAUTHORIZED)
+    try:
+        body = await request.json()
+    except ValueError:
+        return api_error(400, "bad_json", "Thân yêu cầu phải là JSON.")
+    if not isinstance(body, dict) or not isinstance(body.get("command"), str):
+        return api_error(400, "bad_json", 'Cần JSON dạng {"command": "step.next", "args": {…}}.')
+    try:
+        outcome = await live.run_command(slug, role, body["command"], body.get("args"))
+    except CommandError as e:
+        return api_error(e.status, e.code, e.message)
+    return JSONResponse({"ok": True, "seq": outcome.seq, "result": outcome.payload})
+
+
+def upload_role(request: Request, roles: tuple[str, ...], limit: int) -> str | JSONResponse:
+    """The uploader's role, or the refusal before the body is read (key, role, size)."""
+    role = api_role(request, request.path_params["slug"])
+    if role is None:
+        return api_error(401, *UNAUTHORIZED)
+    if role not in roles:
+        names = " hoặc ".join(ROLE_NAMES[r] for r in roles)
+        return api_error(403, "forbidden", f"Chỉ {names} được gửi tệp này.")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        return api_error(413, "too_large", f"Tệp quá lớn (tối đa {limit // 2**20} MB).")
+    return role
+
+
+async def api_upload_media(request: Request) -> Response:
+    """Upload the video of a step (multipart field `file`); it becomes the step's media."""
+    live = live_of(request)
+    slug = request.path_params["slug"]
+    limit = live.settings.max_upload_mb * 1024 * 1024
+    role = upload_role(request, ("mc", "admin"), limit)
+    if isinstance(role, JSONResponse):
+        return role
+    too_large = (413, "too_large", f"Tệp quá lớn (tối đa {live.settings.max_upload_mb} MB).")
+    try:
+        form = await request.form(max_files=1, max_fields=2)
+    except Exception:  # any parse failure is the client's
+        return api_error(400, "bad_form", "Không đọc được tệp gửi lên.")
+    try:
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            return api_error(400, "no_file", "Chưa chọn tệp video.")
+        suffix = Path(upload.filename).suffix.lower()
+        if suffix not in VIDEO_TYPES:
+            return api_error(415, "bad_type", "Chỉ nhận video MP4, WebM, OGV hoặc M4V.")
+        if upload.size is not None and upload.size > limit:
+            return api_error(*too_large)
+        name = f"{uuid.uuid4().hex[:12]}{suffix}"
+        target = live.settings.media_dir / name
+        await asyncio.to_thread(_store, upload.file, target)
+    finally:
+        await form.close()
+    try:
+        outcome = await live.run_command(
+            slug,
+            role,
+            "step.media",
+            {"position": request.path_params["position"], "media": f"uploads/{name}"},
+        )
+    except CommandError as e:
+        target.unlink(missing_ok=True)
+        return api_error(e.status, e.code, e.message)
+    return JSONResponse({"ok": True, "seq": outcome.seq, "media": f"uploads/{name}"})
+
+
+IMPORT_LIMIT = 10 * 1024 * 1024
+
+
+async def api_import_questions(request: Request) -> Response:
+    """Import a unit's XLSX/CSV list of written questions: every row, or none with a report."""
+    live = live_of(request)
+    slug = request.path_params["slug"]
+    role = upload_role(request, ("moderator", "admin"), IMPORT_LIMIT)
+    if isinstance(role, JSONResponse):
+        return role
+    try:
+        async with request.form(max_files=1, max_fields=2) as form:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str) or not upload.filename:
+                return api_error(400, "no_file", "Chưa chọn tệp danh sách câu hỏi.")
+            data = await upload.read(IMPORT_LIMIT + 1)
+            filename = upload.filename
+    except Exception:  # any parse failure is the client's
+        return api_error(400, "bad_form", "Không đọc được tệp gửi lên.")
+    if len(data) > IMPORT_LIMIT:
+        return api_error(413, "too_large", "Tệp quá lớn (tối đa 10 MB).")
+    view = live.view(slug)
+    if view is None:
+        return api_error(404, "not_found", "Không tìm thấy hội nghị.")
+    report = await asyncio.to_thread(
+        read_questions, data, filename, view.lists["field"], view.lists["agency"]
+    )
+    if not report.ok:
+        return JSONResponse(
+            {
+                "ok": False,
+                "code": "import_rejected",
+                "message": f"Chưa nhập câu nào: tệp có {len(report.problems)} lỗi, xin sửa rồi nhập lại.",
+                "problems": [asdict(p) for p in report.problems],
+            },
+            status_code=400,
+        )
+    rows = [
+        {
+            "asker_name": r.asker_name,
+            "asker_position": r.asker_position,
+            "asker_unit": r.unit,
+            "field": r.field,
+            "text": r.text,
+            "agency": r.agency,
+        }
+        for r in report.rows
+    ]
+    try:
+        outcome = await live.run_command(slug, role, "question.import", {"rows": rows})
+    except CommandError as e:
+        return api_error(e.status, e.code, e.message)
+    result = outcome.payload
+    return JSONResponse(
+        {
+            "ok": True,
+            "seq": outcome.seq,
+            **result,
+            "message": f"Đã nhập {result['count']} câu hỏi (câu {result['first']}–{result['last']}).",
+            "duplicates": [[a, b] for a, b in report.duplicates],
+        }
+    )
+
+
+def _store(source: Any, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source.seek(0)
+    with open(target, "wb") as out:
+        shutil.copyfileobj(source, out)

@@ -1,0 +1,111 @@
+"""The screens' pages (first load, role links), and the public question page."""
+
+from __future__ import annotations
+
+import time
+
+from sqlmodel import Session, select
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from live import auth
+from live.commands import CommandError
+from live.models import ROLE_NAMES, Conference
+from live.runtime import Live, live_of
+
+
+def page_error(live: Live, status: int, title: str, message: str) -> HTMLResponse:
+    return HTMLResponse(live.renderer.message_page(title, message, status), status_code=status)
+
+
+async def home(request: Request) -> Response:
+    live = live_of(request)
+    with Session(live.engine) as s:
+        conferences = list(s.exec(select(Conference).order_by(Conference.date)))  # type: ignore[arg-type]
+    html = live.renderer.env.get_template("home.html").render(conferences=conferences)
+    return HTMLResponse(html)
+
+
+async def mic_page(request: Request) -> Response:
+    return await screen_page(request, f"mic:{request.path_params['mic']}")
+
+
+async def screen_page(request: Request, screen: str | None = None) -> Response:
+    live = live_of(request)
+    slug = request.path_params["slug"]
+    screen = screen or request.path_params["screen"]
+    if not auth.valid_screen(screen) or screen == "mic":
+        return page_error(live, 404, "Không có màn hình này", f"Không có màn hình «{screen}».")
+    view = live.view(slug)
+    if view is None:
+        return page_error(live, 404, "Không tìm thấy hội nghị", f"Không có hội nghị «{slug}».")
+    key = request.query_params.get("key")
+    if key is not None:
+        role = auth.role_for_key(live.engine, slug, key)
+        if role is None:
+            return page_error(
+                live,
+                403,
+                "Liên kết không hợp lệ",
+                "Mã truy cập trong liên kết không đúng hoặc đã được thay mới. "
+                "Xin liên hệ ban tổ chức để nhận liên kết mới.",
+            )
+        if auth.screen_role(screen, {role}) is None:
+            return page_error(
+                live,
+                403,
+                "Liên kết dành cho màn hình khác",
+                f"Liên kết này dành cho vai trò «{ROLE_NAMES[role]}», không mở được màn hình này.",
+            )
+        auth.remember(request.session, slug, role, key)
+        return RedirectResponse(request.url.path, status_code=303)
+    role = auth.screen_role(screen, auth.cookie_roles(live.engine, request.session, slug))
+    if role is None:
+        return page_error(
+            live,
+            403,
+            "Cần liên kết truy cập",
+            "Màn hình này chỉ mở được bằng liên kết có mã truy cập do ban tổ chức cấp.",
+        )
+    html = live.renderer.page(screen, view, live.presence(slug), role=role)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+ASK_FIELDS = {"asker_name": 200, "asker_unit": 200, "asker_position": 200, "text": 2000}
+
+
+async def ask_page(request: Request) -> Response:
+    """The public page delegates open from the QR code to send a question."""
+    live = live_of(request)
+    slug = request.path_params["slug"]
+    view = live.view(slug)
+    if view is None:
+        return page_error(live, 404, "Không tìm thấy hội nghị", f"Không có hội nghị «{slug}».")
+    values = dict.fromkeys(ASK_FIELDS, "")
+    error = ""
+    status = 200
+    sent = None
+    if request.method == "POST":
+        async with request.form(max_files=0, max_fields=10, max_part_size=8 * 1024) as form:
+            for name, limit in ASK_FIELDS.items():
+                value = form.get(name, "")
+                values[name] = value[: limit + 1] if isinstance(value, str) else ""
+        client = request.client.host if request.client else "?"
+        if not live.ask_limiter.allow(f"{slug}/{client}", time.monotonic()):
+            error = "Đồng chí vừa gửi nhiều câu hỏi liền nhau. Xin đợi một phút rồi gửi tiếp."
+            status = 429
+        else:
+            try:
+                outcome = await live.run_command(slug, "audience", "question.submit", values)
+                sent = outcome.payload["number"]
+                values = {
+                    **dict.fromkeys(ASK_FIELDS, ""),
+                    "asker_name": values["asker_name"],
+                    "asker_unit": values["asker_unit"],
+                }
+            except CommandError as e:
+                error, status = e.message, e.status
+    html = live.renderer.env.get_template("ask.html").render(
+        c=view.conference, lists=view.lists, values=values, error=error, sent=sent
+    )
+    return HTMLResponse(html, status_code=status)

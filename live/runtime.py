@@ -1,0 +1,76 @@
+"""The objects that live as long as the server: database, renderer, hub, rate limits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from starlette.requests import HTTPConnection
+
+from live.commands import Outcome, execute
+from live.hub import Hub
+from live.render import Renderer, View, load_view, make_environment
+from live.settings import Settings, base_url
+
+
+class Live:
+    """The long-lived objects of one server: database, renderer, hub."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.renderer = Renderer(make_environment(), base_url(settings))
+        self.hub = Hub(self._render_for_hub)
+        self._locks: dict[str, asyncio.Lock] = {}
+        self.ask_limiter = RateLimiter(limit=3, window=60.0)
+
+    def view(self, slug: str) -> View | None:
+        return load_view(self.engine, slug, self.settings.media_dir)
+
+    def _render_for_hub(
+        self, slug: str, kinds: Collection[str], presence: dict[str, int]
+    ) -> tuple[int, str, dict[str, dict[str, str]]] | None:
+        view = self.view(slug)
+        if view is None:
+            return None
+        rendered = {kind: self.renderer.regions(kind, view, presence) for kind in kinds}
+        return view.seq, view.epoch, rendered
+
+    async def run_command(self, slug: str, role: str, name: Any, args: Any) -> Outcome:
+        """Apply a command (one at a time per conference), then push what it changed."""
+        lock = self._locks.setdefault(slug, asyncio.Lock())
+        async with lock:
+            outcome = await asyncio.to_thread(execute, self.engine, slug, role, name, args)
+        self.hub.changed(slug)
+        return outcome
+
+    def presence(self, slug: str) -> dict[str, int]:
+        ch = self.hub.channels.get(slug)
+        return ch.presence() if ch else {}
+
+
+def live_of(conn: HTTPConnection) -> Live:
+    return conn.app.state.live
+
+
+class RateLimiter:
+    """At most `limit` events per `window` seconds per key (per process; it guards the
+    public question form against a stuck button or a prank, not against a botnet)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit, self.window = limit, window
+        self.events: dict[str, deque[float]] = {}
+
+    def allow(self, key: str, now: float) -> bool:
+        if len(self.events) > 10_000:  # forget clients that went quiet
+            self.events = {k: v for k, v in self.events.items() if v and v[-1] > now - self.window}
+        seen = self.events.setdefault(key, deque())
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if len(seen) >= self.limit:
+            return False
+        seen.append(now)
+        return True
