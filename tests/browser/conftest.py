@@ -41,6 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--autoplay-policy=no-user-gesture-required",
 ]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MC_VIEWPORT = {"width": 1440, "height": 900}
 PROJECTOR_VIEWPORT = {"width": 1920, "height": 1080}
 TIMEOUT_MS = 10_000  # generous: a loaded CI machine; the timed checks set their own
@@ -226,3 +227,11 @@ def attach_video(server: Server, clip: Path, name: str, position: int = 3) -> st
     media = f"uploads/{name}"
     command_ok(server, "step.media", {"position": position, "media": media})
     return media
+
+
+def shoot(page: Page, name: str) -> None:
+    """A screenshot for docs/screenshots/ (the README shows them)."""
+    page.mouse.move(0, 0)  # no hover effect on whatever was clicked last
+    page.evaluate("document.fonts.ready.then(() => true)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / name)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -15,13 +14,14 @@ from live.demo_questions import DEMO_QUESTIONS
 from tests.browser.conftest import (
     MC_VIEWPORT,
     PROJECTOR_VIEWPORT,
+    SCREENSHOTS,
     Screens,
     command_ok,
+    shoot,
 )
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DIALOGUE = 4  # the demo's dialogue step
 WRITTEN = len(DEMO_QUESTIONS)  # 40 written questions queued, numbers 1…40
@@ -549,13 +549,6 @@ def test_timers_agree_across_screens(screens: Screens) -> None:
 
 
 # --- 6. screenshots -----------------------------------------------------------------------
-
-
-def shoot(page: Page, name: str) -> None:
-    page.mouse.move(0, 0)  # no hover effect on whatever was clicked last
-    page.evaluate("document.fonts.ready.then(() => true)")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / name)
 
 
 def test_floor_screenshots(screens: Screens) -> None:

@@ -13,16 +13,17 @@ from live.demo import DEMO_STEPS
 from tests.browser.conftest import (
     MC_VIEWPORT,
     PROJECTOR_VIEWPORT,
+    SCREENSHOTS,
     Screens,
     api_state,
     attach_video,
     command_ok,
+    shoot,
     wait_live,
 )
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WELCOME = "NHIỆT LIỆT CHÀO MỪNG"
 TITLES = {i: s["title"] for i, s in enumerate(DEMO_STEPS, start=1)}
 TIMED = [i for i, s in enumerate(DEMO_STEPS, start=1) if s["show_timer"]]
@@ -407,13 +408,6 @@ def test_screens_need_the_right_key(screens: Screens) -> None:
 
 
 # --- 7. screenshots --------------------------------------------------------------------------
-
-
-def shoot(page: Page, name: str) -> None:
-    page.mouse.move(0, 0)  # no hover effect on whatever was clicked last
-    page.evaluate("document.fonts.ready.then(() => true)")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / name)
 
 
 def test_screenshots(screens: Screens, demo_video: Path) -> None:
