@@ -197,3 +197,46 @@ class QuestionAsker(SQLModel, table=True):
     unit: str = ""
     source: str = "written"
     text: str = ""  # their own wording, kept
+
+
+ANSWER_OUTCOMES = {
+    "answered": "Trả lời tại hội nghị",
+    "in_writing": "Trả lời bằng văn bản",
+    "study": "Ghi nhận, nghiên cứu",
+    "referred": "Chuyển cơ quan khác",
+}
+COMMITMENT_STATUSES = {"not_started": "Chưa làm", "in_progress": "Đang làm", "done": "Đã xong"}
+
+
+class Answer(SQLModel, table=True):
+    """What the secretaries recorded of a question's answer. `version` grows with each
+    save, so two secretaries editing at once cannot silently overwrite each other."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    question_id: int = Field(foreign_key="question.id", unique=True)
+    responder_agency: str = ""
+    responder_name: str = ""
+    responder_position: str = ""
+    summary: str = ""
+    outcome: str = ""  # one of ANSWER_OUTCOMES, or "" while not decided
+    referred_to: str = ""  # the agency, when the outcome is "referred"
+    version: int = 0
+    updated_at: float = 0.0
+    updated_role: str = ""
+
+
+class Commitment(SQLModel, table=True):
+    """A task given at the conference: "Giao [lead] chủ trì, phối hợp [others] … trước ngày …"."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    question_id: int = Field(foreign_key="question.id", index=True)
+    task: str
+    lead_agency: str = ""
+    cooperating: str = "[]"  # JSON list of agency names
+    deadline: str = ""  # ISO date, or "" when none was set
+    status: str = "not_started"  # one of COMMITMENT_STATUSES; "overdue" is computed
+    note: str = ""
+    version: int = 1
+    created_at: float = 0.0
