@@ -25,7 +25,7 @@ from live.api import (
     api_state,
     api_upload_media,
 )
-from live.pages import ask_page, home, mic_page, page_error, screen_page
+from live.pages import ask_page, home, mic_page, page_error, screen_page, secretary_page
 from live.runtime import Live, live_of
 from live.settings import STATIC_DIR, Settings
 from live.sockets import ws_endpoint
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", 301)),
         Route("/e/{slug}/ask", ask_page, methods=["GET", "POST"]),
         Route("/e/{slug}/mic/{mic:int}", mic_page),
+        Route("/e/{slug}/secretary/{question:int}", secretary_page),
         Route("/e/{slug}/{screen}", screen_page),
         WebSocketRoute("/ws/e/{slug}", ws_endpoint),
         Route("/api/e/{slug}/state", api_state),

@@ -25,6 +25,7 @@ SCREEN_ROLES: dict[str, tuple[str, ...]] = {
     "moderator": ("moderator", "admin"),
     "mic": ("mic", "moderator", "admin"),  # "mic:1" … "mic:8"
     "admin": ("admin",),
+    "secretary": ("secretary", "admin"),  # "secretary" follows the floor; "secretary:<id>"
 }
 MAX_MICS = 8
 COOKIE_FIELD = "keys"  # session[COOKIE_FIELD][slug] = {role: key}
@@ -88,6 +89,8 @@ def valid_screen(screen: str) -> bool:
     base, colon, param = screen.partition(":")
     if base == "mic":
         return colon == ":" and param.isdigit() and 1 <= int(param) <= MAX_MICS
+    if base == "secretary" and colon:
+        return param.isdigit() and len(param) < 10
     return base in SCREEN_ROLES and not colon
 
 
@@ -106,6 +109,7 @@ ROLE_SCREENS = {
     "projector": ["projector"],
     "moderator": ["moderator"],
     "mic": ["mic/{n}"],
+    "secretary": ["secretary"],
     "admin": ["admin", "mc"],
 }
 

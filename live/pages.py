@@ -30,11 +30,15 @@ async def mic_page(request: Request) -> Response:
     return await screen_page(request, f"mic:{request.path_params['mic']}")
 
 
+async def secretary_page(request: Request) -> Response:
+    return await screen_page(request, f"secretary:{request.path_params['question']}")
+
+
 async def screen_page(request: Request, screen: str | None = None) -> Response:
     live = live_of(request)
     slug = request.path_params["slug"]
     screen = screen or request.path_params["screen"]
-    if not auth.valid_screen(screen) or screen == "mic":
+    if not auth.valid_screen(screen) or screen == "mic":  # a runner's page names its mic
         return page_error(live, 404, "Không có màn hình này", f"Không có màn hình «{screen}».")
     view = live.view(slug)
     if view is None:

@@ -5,6 +5,7 @@ HTML changed, rendered once per screen kind."""
 from __future__ import annotations
 
 import functools
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,9 @@ from sqlmodel import Session, select
 from live.auth import link_label, role_links
 from live.imports import DUPLICATE_THRESHOLD, similar
 from live.models import (
+    ANSWER_OUTCOMES,
     AT_MIC,
+    COMMITMENT_STATUSES,
     LIST_KINDS,
     PROJECTOR_MODE_NAMES,
     QUESTION_SOURCES,
@@ -28,6 +31,8 @@ from live.models import (
     ROLE_NAMES,
     STEP_KIND_NAMES,
     AgendaStep,
+    Answer,
+    Commitment,
     Conference,
     ListItem,
     Question,
@@ -56,6 +61,7 @@ SCREENS: dict[str, tuple[str, ...]] = {
     "moderator": ("mod-bar", "mod-mics", "mod-pending", "mod-queue", "mod-message", "mod-done"),
     "mic": ("mic-panel",),  # kinds "mic:1" … "mic:8": one per floor microphone
     "admin": ("admin-floor", "admin-links"),
+    "secretary": ("sec-list", "sec-answer"),  # "secretary" or "secretary:<question id>"
 }
 SCREEN_NAMES = {
     "mc": "MC",
@@ -63,6 +69,7 @@ SCREEN_NAMES = {
     "moderator": "Điều phối",
     "mic": "Micro",
     "admin": "Quản trị",
+    "secretary": "Thư ký",
 }
 
 
@@ -107,6 +114,8 @@ class View:
     askers: dict[int, list[QuestionAsker]]  # question id -> further askers (merged)
     lists: dict[str, list[str]]  # "field" / "agency" / "unit" -> names
     keys: dict[str, str]  # role -> key (shown on the admin screen only)
+    answers: dict[int, Answer]  # question id -> what the secretaries recorded
+    commitments: dict[int, list[Commitment]]  # question id -> tasks given
     media_dir: Path
     now: float = field(default_factory=time.time)
 
@@ -220,6 +229,25 @@ class View:
         return found
 
     @property
+    def asked(self) -> list[Question]:
+        """Questions a secretary has something to record for: at a microphone, closed after
+        being taken, or with an answer already recorded; in the order they were taken."""
+        taken = [
+            q
+            for q in self.questions
+            if q.status in ("live", "answering", "answered", "in_writing") or q.id in self.answers
+        ]
+        return sorted(
+            taken, key=lambda q: (q.live_at or q.answering_at or q.closed_at or 9e18, q.number)
+        )
+
+    def secretary_question(self, pinned_id: int | None) -> Question | None:
+        """The pinned question, else the one the hall is following, else the last taken."""
+        if pinned_id is not None:
+            return next((q for q in self.questions if q.id == pinned_id), None)
+        return self.speaking or (self.asked[-1] if self.asked else None)
+
+    @property
     def in_dialogue(self) -> bool:
         current = self.current
         return bool(current and current.kind == "dialogue")
@@ -272,8 +300,16 @@ def load_view(engine: Engine, slug: str, media_dir: Path) -> View | None:
             rk.role: rk.key
             for rk in s.exec(select(RoleKey).where(RoleKey.conference_id == conf.id))
         }
+        answers = {
+            a.question_id: a for a in s.exec(select(Answer).where(Answer.conference_id == conf.id))
+        }
+        commitments: dict[int, list[Commitment]] = {}
+        for c in s.exec(
+            select(Commitment).where(Commitment.conference_id == conf.id).order_by(Commitment.id)  # type: ignore[arg-type]
+        ):
+            commitments.setdefault(c.question_id, []).append(c)
         s.expunge_all()
-        return View(conf, steps, questions, askers, lists, keys, media_dir)
+        return View(conf, steps, questions, askers, lists, keys, answers, commitments, media_dir)
 
 
 def make_environment() -> Environment:
@@ -291,7 +327,10 @@ def make_environment() -> Environment:
         SCREEN_NAMES=SCREEN_NAMES,
         QUESTION_SOURCES=QUESTION_SOURCES,
         QUESTION_STATUSES=QUESTION_STATUSES,
+        ANSWER_OUTCOMES=ANSWER_OUTCOMES,
+        COMMITMENT_STATUSES=COMMITMENT_STATUSES,
     )
+    env.filters["json_list"] = json.loads
     env.filters.update(clock=format_clock, vn_date=vn_date, screen_name=screen_name)
     return env
 
@@ -326,6 +365,7 @@ class Renderer:
             "kind": kind,
             "base": base,
             "mic_number": int(param) if base == "mic" else None,
+            "pinned_id": int(param) if base == "secretary" and param else None,
             "ask_url": self.ask_url(view.conference.slug),
             "renderer_qr": self.qr_svg(self.ask_url(view.conference.slug)),
             "view": view,

@@ -97,7 +97,15 @@ async def handle_frame(
         try:
             outcome = await live.run_command(slug, sub.role, data.get("command"), data.get("args"))
             reply(
-                sub, channel, {"type": "result", "id": request_id, "ok": True, "seq": outcome.seq}
+                sub,
+                channel,
+                {
+                    "type": "result",
+                    "id": request_id,
+                    "ok": True,
+                    "seq": outcome.seq,
+                    "result": outcome.payload,
+                },
             )
         except CommandError as e:
             reply(

@@ -95,7 +95,13 @@ def test_commands_over_the_socket_are_checked_per_role(server):
             )
         )
         result = receive_until(mc, lambda m: m["type"] == "result")
-        assert result == {"type": "result", "id": 7, "ok": True, "seq": 1}
+        assert {k: result[k] for k in ("type", "id", "ok", "seq")} == {
+            "type": "result",
+            "id": 7,
+            "ok": True,
+            "seq": 1,
+        }
+        assert result["result"]["to"] == 4  # what the event log recorded
         projector.send(json.dumps({"type": "command", "id": 1, "command": "step.next"}))
         refused = receive_until(projector, lambda m: m["type"] == "result")
         assert refused["ok"] is False and refused["code"] == "forbidden"

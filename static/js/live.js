@@ -70,6 +70,7 @@ function onMessage(msg) {
       }
       seq = msg.seq; epoch = msg.epoch; awaitingSnapshot = false; retry = 0;
       body.dataset.seq = seq;
+      restoreDrafts();  // connected: what was typed before a reload can be saved now
       badge(false);
       break;
     }
@@ -82,8 +83,8 @@ function onMessage(msg) {
       break;
     case "pong": onPong(msg); break;
     case "result":
-      if (!msg.ok) toast(msg.message);
-      settle(msg.id, msg.ok);
+      if (!msg.ok && msg.code !== "conflict") toast(msg.message);
+      settle(msg.id, msg);
       break;
     case "error": toast(msg.message); break;
   }
@@ -103,7 +104,9 @@ function isDirty(form) {
   for (const el of form.elements) {
     if (el.type === "hidden" || el.type === "file") continue;
     if (el.tagName === "SELECT") {
-      if ([...el.options].some((o) => o.selected !== o.defaultSelected)) return true;
+      // With no option marked selected in the HTML, the browser shows the first one.
+      const initial = Math.max(0, [...el.options].findIndex((o) => o.defaultSelected));
+      if (el.selectedIndex !== initial) return true;
     } else if ("defaultValue" in el && el.value !== el.defaultValue) {
       return true;
     }
@@ -136,6 +139,7 @@ function swap(regions) {
     el.querySelectorAll("[data-scroll-top]").forEach((s) => { s.scrollTop = 0; });
   }
   applyFilters();
+  restoreDrafts();
   tick();
   syncMedia();
 }
@@ -168,9 +172,9 @@ function toast(text) {
 // --- commands -------------------------------------------------------------------------
 const pending = new Map();   // request id -> button
 
-function send(command, args, button) {
+function send(command, args, button, quiet = false) {
   if (!socket || socket.readyState !== WebSocket.OPEN || awaitingSnapshot) {
-    toast("Mất kết nối tới máy chủ — lệnh chưa được gửi. Đang kết nối lại…");
+    if (!quiet) toast("Mất kết nối tới máy chủ — lệnh chưa được gửi. Đang kết nối lại…");
     return null;
   }
   const id = nextId++;
@@ -179,25 +183,34 @@ function send(command, args, button) {
   return id;
 }
 
-const sentForms = new Map();  // request id -> form whose fields it carried
+const sentForms = new Map();  // request id -> [form, the values it carried]
 
-function settle(id, ok) {
+function settle(id, result) {
   const button = pending.get(id);
   if (button) { button.classList.remove("busy"); pending.delete(id); }
-  const form = sentForms.get(id);
+  const sent = sentForms.get(id);
   sentForms.delete(id);
-  if (form && ok) {
-    if (form.hasAttribute("data-reset")) {
-      form.reset();
-    } else {
-      // Accepted: what is in the fields is now the saved value.
-      for (const el of form.elements) {
-        if (el.tagName === "SELECT") for (const o of el.options) o.defaultSelected = o.selected;
-        else if ("defaultValue" in el && el.type !== "file") el.defaultValue = el.value;
-      }
+  if (!sent) return;
+  const [form, values] = sent;
+  if (result.code === "conflict") { markConflict(form, values); return; }
+  if (!result.ok) { setSaveState(form, "Chưa lưu: " + result.message); return; }
+  if (form.hasAttribute("data-reset")) {
+    form.reset();
+  } else {
+    // Accepted: what was sent is now the saved value (later typing stays unsaved).
+    for (const el of form.elements) {
+      if (!(el.name in values)) continue;
+      if (el.tagName === "SELECT") for (const o of el.options) o.defaultSelected = o.value === el.value && el.value === values[el.name];
+      else if (el.type !== "file") el.defaultValue = values[el.name];
     }
-    flushDeferred();
+    const base = form.elements.base_version;
+    if (base && result.result && result.result.version) {
+      base.value = base.defaultValue = result.result.version;
+    }
+    if (form.dataset.draft && !isDirty(form)) localStorage.removeItem(draftKey(form));
+    setSaveState(form, `Đã lưu${result.result && result.result.version ? ` bản ${result.result.version}` : ""}`);
   }
+  flushDeferred();
 }
 
 document.addEventListener("click", (event) => {
@@ -220,25 +233,152 @@ document.addEventListener("keydown", (event) => {
 });
 
 // A form with data-command sends its fields as the command's args (data-int fields as
-// numbers). On success a data-reset form is cleared; on refusal nothing typed is lost.
-document.addEventListener("submit", (event) => {
-  const form = event.target.closest("form[data-command]");
-  if (!form) return;
-  event.preventDefault();
+// numbers, data-list fields split at ";"). On success a data-reset form is cleared; on a
+// refusal nothing typed is lost.
+function formArgs(form) {
   const args = {};
   for (const el of form.elements) {
-    if (!el.name) continue;
+    if (!el.name || el.disabled) continue;
     if (el.hasAttribute("data-int")) {
-      if (el.value === "") { toast("Xin chọn một câu hỏi."); return; }
+      if (el.value === "") return null;
       args[el.name] = Number(el.value);
+    } else if (el.hasAttribute("data-list")) {
+      args[el.name] = el.value.split(";").map((v) => v.trim()).filter(Boolean);
     } else {
       args[el.name] = el.value;
     }
   }
-  const id = send(form.dataset.command, args, form.querySelector("button[type=submit]"));
-  if (id) sentForms.set(id, form);
+  return args;
+}
+
+function submitForm(form, { quiet = false } = {}) {
+  const args = formArgs(form);
+  if (args === null) { toast("Xin chọn một câu hỏi."); return; }
+  const values = {};
+  for (const el of form.elements) if (el.name) values[el.name] = el.value;
+  const id = send(form.dataset.command, args, quiet ? null : form.querySelector("button[type=submit]"), quiet);
+  if (id) sentForms.set(id, [form, values]);
+  return id;
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-command]");
+  if (!form) return;
+  event.preventDefault();
+  if (form.dataset.conflict) return;  // settle the conflict first
+  submitForm(form);
   document.activeElement?.blur();  // sent: updates held back for this form may come in
 });
+
+// --- autosave and drafts (the secretaries' answers) ----------------------------------
+// Typing is kept in localStorage at once (a reload or a dropped connection loses nothing)
+// and saved to the server a moment after the typing stops.
+const autosaveTimers = new WeakMap();
+
+function draftKey(form) { return `draft:${slug}:${form.dataset.draft}`; }
+
+function setSaveState(form, text) {
+  const el = form.querySelector("[data-save-state]");
+  if (el) el.textContent = text;
+}
+
+document.addEventListener("input", (event) => {
+  const form = event.target.closest("form[data-autosave]");
+  if (!form) return;
+  const values = {};
+  for (const el of form.elements) if (el.name) values[el.name] = el.value;
+  localStorage.setItem(draftKey(form), JSON.stringify(values));
+  setSaveState(form, "Đang gõ… (đã giữ trên máy này)");
+  clearTimeout(autosaveTimers.get(form));
+  autosaveTimers.set(form, setTimeout(() => {
+    if (!form.dataset.conflict && document.contains(form) && isDirty(form)) submitForm(form, { quiet: true });
+  }, 1200));
+});
+
+// A draft left from before a reload: put it back if it was written on the version shown;
+// if someone saved since, show both.
+function restoreDrafts() {
+  for (const form of document.querySelectorAll("form[data-draft]")) {
+    const raw = localStorage.getItem(draftKey(form));
+    if (!raw) continue;
+    const mine = JSON.parse(raw);
+    const shown = formValues(form);
+    const differs = Object.keys(mine).some((k) => k !== "base_version" && k in shown && mine[k] !== shown[k]);
+    if (!differs) { localStorage.removeItem(draftKey(form)); continue; }
+    if (String(mine.base_version) === String(shown.base_version)) {
+      for (const el of form.elements) if (el.name in mine && el.name !== "base_version") el.value = mine[el.name];
+      setSaveState(form, "Đã khôi phục phần đang gõ dở — đang lưu…");
+      submitForm(form, { quiet: true });
+    } else {
+      showConflict(form, mine, shown);
+    }
+  }
+}
+
+function formValues(form) {
+  const values = {};
+  for (const el of form.elements) if (el.name) values[el.name] = el.value;
+  return values;
+}
+
+// A save refused because another secretary saved first: keep both versions on screen.
+function markConflict(form, mine) {
+  form.dataset.conflict = "1";
+  const region = form.closest("[id]");
+  const newer = region && deferred[region.id];
+  if (newer) {
+    const tpl = document.createElement("template");
+    tpl.innerHTML = newer;
+    const other = tpl.content.querySelector(`form[data-draft="${form.dataset.draft}"]`);
+    if (other) { showConflict(form, mine, formValues(other)); return; }
+  }
+  // The newer version is on its way: ask for it.
+  requestSnapshot();
+  setTimeout(() => { if (form.dataset.conflict && document.contains(form)) markConflict(form, mine); }, 800);
+}
+
+function showConflict(form, mine, theirs) {
+  form.dataset.conflict = "1";
+  form.querySelector(".conflict")?.remove();
+  const box = document.createElement("div");
+  box.className = "conflict";
+  const title = document.createElement("strong");
+  title.textContent = `Thư ký khác vừa lưu bản ${theirs.base_version}. Bản của đồng chí chưa được ghi; cả hai ở dưới đây.`;
+  const cols = document.createElement("div");
+  cols.className = "conflict-cols";
+  for (const [label, values] of [["Bản của đồng chí (chưa lưu)", mine], [`Bản đã lưu (bản ${theirs.base_version})`, theirs]]) {
+    const col = document.createElement("div");
+    const h = document.createElement("em");
+    h.textContent = label;
+    const text = document.createElement("pre");
+    text.textContent = ["responder_agency", "responder_name", "summary"].map((k) => values[k] || "").filter(Boolean).join("\n");
+    col.append(h, text);
+    cols.append(col);
+  }
+  const keepMine = document.createElement("button");
+  keepMine.type = "button";
+  keepMine.textContent = "Giữ bản của tôi (ghi đè lên bản kia)";
+  keepMine.addEventListener("click", () => {
+    for (const el of form.elements) if (el.name in mine && el.name !== "base_version") el.value = mine[el.name];
+    form.elements.base_version.value = theirs.base_version;
+    delete form.dataset.conflict;
+    box.remove();
+    submitForm(form);
+  });
+  const takeTheirs = document.createElement("button");
+  takeTheirs.type = "button";
+  takeTheirs.textContent = "Dùng bản đã lưu";
+  takeTheirs.addEventListener("click", () => {
+    localStorage.removeItem(draftKey(form));
+    for (const el of form.elements) if (el.name in theirs) { el.value = theirs[el.name]; el.defaultValue = theirs[el.name]; }
+    delete form.dataset.conflict;
+    box.remove();
+    flushDeferred();
+  });
+  box.append(title, cols, keepMine, takeTheirs);
+  form.prepend(box);
+  setSaveState(form, "Có xung đột: chọn một bản");
+}
 
 // Queue filters (moderator): kept in localStorage so a reload keeps them.
 function applyFilters() {

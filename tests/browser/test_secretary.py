@@ -1,0 +1,94 @@
+"""The secretaries' screen in Chromium: typing is kept through a reload, and two secretaries
+saving the same answer get a conflict with both versions shown — nothing is lost."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Screens, shoot, wait_live
+
+pytestmark = pytest.mark.browser
+
+SUMMARY = "textarea[name=summary]"
+STATE = "#sec-answer [data-save-state]"
+
+
+def put_a_question_on_the_floor(screens: Screens) -> None:
+    server = screens.server
+    assert server.command("step.goto", {"position": 4}).status_code == 200
+    for _ in range(2):  # question 1 on deck at mic 1, then live
+        assert server.command("floor.next", role="moderator").status_code == 200
+
+
+def test_typing_survives_a_reload_and_is_saved(screens: Screens) -> None:
+    put_a_question_on_the_floor(screens)
+    page = screens.open("secretary")
+    expect(page.locator("#sec-answer .q-head")).to_contain_text("Câu 1")
+    page.fill(SUMMARY, "Giám đốc Sở Lao động - Thương binh và Xã hội trả lời: sẽ kiểm tra.")
+    expect(page.locator(STATE)).to_have_text("Đã lưu bản 1", timeout=5000)
+
+    # Type more and reload at once, before the autosave: nothing is lost.
+    page.click(SUMMARY)
+    page.keyboard.press("End")
+    page.keyboard.type(" Thêm: hạn cuối quý III.")
+    page.reload()
+    wait_live(page)
+    expect(page.locator(SUMMARY)).to_have_value(
+        "Giám đốc Sở Lao động - Thương binh và Xã hội trả lời: sẽ kiểm tra. Thêm: hạn cuối quý III."
+    )
+    expect(page.locator(STATE)).to_have_text("Đã lưu bản 2", timeout=5000)
+    screens.assert_no_errors()
+
+
+def test_two_secretaries_conflict_and_both_versions_are_kept(screens: Screens) -> None:
+    put_a_question_on_the_floor(screens)
+    a = screens.open("secretary")
+    b = screens.open("secretary")
+    # Both start from the same saved version…
+    a.fill(SUMMARY, "Bản gốc")
+    expect(a.locator(STATE)).to_have_text("Đã lưu bản 1", timeout=5000)
+    expect(b.locator(SUMMARY)).to_have_value("Bản gốc")
+
+    # …then B starts typing, and A saves first.
+    b.click(SUMMARY)
+    b.keyboard.press("End")
+    b.keyboard.type(" — B thêm ý của Sở")
+    a.fill(SUMMARY, "Bản gốc — A sửa lại")
+    a.get_by_role("button", name="Lưu", exact=True).click()  # before B's autosave
+    expect(a.locator(STATE)).to_have_text("Đã lưu bản 2", timeout=5000)
+
+    conflict = b.locator("#sec-answer .conflict")
+    expect(conflict).to_be_visible(timeout=5000)
+    expect(conflict).to_contain_text("Bản gốc — B thêm ý của Sở")  # B's own, unsaved
+    expect(conflict).to_contain_text("Bản gốc — A sửa lại")  # the saved one
+    shoot(b, "secretary-conflict.png")
+
+    # B keeps theirs: it is saved on top, knowingly, and A's screen follows.
+    b.get_by_role("button", name="Giữ bản của tôi (ghi đè lên bản kia)").click()
+    expect(b.locator(STATE)).to_have_text("Đã lưu bản 3", timeout=5000)
+    expect(b.locator("#sec-answer .conflict")).to_have_count(0)
+    expect(a.locator(SUMMARY)).to_have_value("Bản gốc — B thêm ý của Sở", timeout=5000)
+    screens.assert_no_errors()
+
+
+def test_commitments_are_added_and_listed(screens: Screens) -> None:
+    put_a_question_on_the_floor(screens)
+    page = screens.open("secretary")
+    new = page.locator("form.commitment.new")
+    new.locator("textarea[name=task]").fill(
+        "Kiểm tra việc trả lương tối thiểu vùng tại KCN Lương Sơn"
+    )
+    new.locator("input[name=lead_agency]").fill("Sở Lao động - Thương binh và Xã hội")
+    new.locator("input[name=cooperating]").fill(
+        "Liên đoàn Lao động tỉnh; Ban Quản lý các khu công nghiệp tỉnh"
+    )
+    new.locator("input[name=deadline]").fill("2024-09-30")
+    new.get_by_role("button", name="Thêm nhiệm vụ").click()
+    saved = page.locator("form.commitment:not(.new)")
+    expect(saved).to_have_count(1)
+    expect(saved.locator("input[name=cooperating]")).to_have_value(
+        "Liên đoàn Lao động tỉnh; Ban Quản lý các khu công nghiệp tỉnh"
+    )
+    expect(new.locator("textarea[name=task]")).to_have_value("")
+    expect(page.locator("#sec-list")).to_contain_text("1 nhiệm vụ")
+    shoot(page, "secretary.png")
+    screens.assert_no_errors()
