@@ -16,6 +16,7 @@ from live import auth
 from live.commands import CommandError
 from live.imports import read_questions
 from live.models import ROLE_NAMES
+from live.notice import notice_docx, notice_of
 from live.runtime import live_of
 
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg", ".m4v": "video/mp4"}
@@ -219,3 +220,26 @@ def _store(source: Any, target: Path) -> None:
     source.seek(0)
     with open(target, "wb") as out:
         shutil.copyfileobj(source, out)
+
+
+async def api_notice_docx(request: Request) -> Response:
+    """The conclusion notice as a Word file (Nghị định 30/2020 layout)."""
+    live = live_of(request)
+    slug = request.path_params["slug"]
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        role = auth.role_for_key(live.engine, slug, header[7:].strip())
+        roles = {role} if role else set()
+    else:  # a download link on the secretary's page: a GET changes nothing, no Origin needed
+        roles = auth.cookie_roles(live.engine, request.session, slug)
+    if not roles & {"secretary", "admin"}:
+        return api_error(401, *UNAUTHORIZED)
+    view = live.view(slug)
+    if view is None:
+        return api_error(404, "not_found", "Không tìm thấy hội nghị.")
+    data = await asyncio.to_thread(lambda: notice_docx(notice_of(view)))
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f'attachment; filename="thong-bao-ket-luan-{slug}.docx"'},
+    )

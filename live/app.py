@@ -22,10 +22,19 @@ from live.api import (
     api_command,
     api_error,
     api_import_questions,
+    api_notice_docx,
     api_state,
     api_upload_media,
 )
-from live.pages import ask_page, home, mic_page, page_error, screen_page, secretary_page
+from live.pages import (
+    ask_page,
+    home,
+    mic_page,
+    notice_page,
+    page_error,
+    screen_page,
+    secretary_page,
+)
 from live.runtime import Live, live_of
 from live.settings import STATIC_DIR, Settings
 from live.sockets import ws_endpoint
@@ -76,12 +85,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/e/{slug}/ask", ask_page, methods=["GET", "POST"]),
         Route("/e/{slug}/mic/{mic:int}", mic_page),
         Route("/e/{slug}/secretary/{question:int}", secretary_page),
+        Route("/e/{slug}/notice", notice_page),
         Route("/e/{slug}/{screen}", screen_page),
         WebSocketRoute("/ws/e/{slug}", ws_endpoint),
         Route("/api/e/{slug}/state", api_state),
         Route("/api/e/{slug}/commands", api_command, methods=["POST"]),
         Route("/api/e/{slug}/steps/{position:int}/media", api_upload_media, methods=["POST"]),
         Route("/api/e/{slug}/questions/import", api_import_questions, methods=["POST"]),
+        Route("/api/e/{slug}/notice.docx", api_notice_docx),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         Mount(
             "/uploads", StaticFiles(directory=settings.media_dir, check_dir=False), name="uploads"

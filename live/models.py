@@ -240,3 +240,16 @@ class Commitment(SQLModel, table=True):
     note: str = ""
     version: int = 1
     created_at: float = 0.0
+
+
+class NoticeEdit(SQLModel, table=True):
+    """A paragraph of the conclusion notice as a secretary rewrote it; it replaces the
+    generated text (keys: "opening", "assessment", "q:<id>", "c:<id>", …)."""
+
+    __table_args__ = (UniqueConstraint("conference_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    key: str = Field(max_length=40)
+    text: str
+    version: int = 1

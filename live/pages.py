@@ -113,3 +113,19 @@ async def ask_page(request: Request) -> Response:
         c=view.conference, lists=view.lists, values=values, error=error, sent=sent
     )
     return HTMLResponse(html, status_code=status)
+
+
+async def notice_page(request: Request) -> Response:
+    """The conclusion notice as a printable A4 page (secretaries and admin)."""
+    live = live_of(request)
+    slug = request.path_params["slug"]
+    view = live.view(slug)
+    if view is None:
+        return page_error(live, 404, "Không tìm thấy hội nghị", f"Không có hội nghị «{slug}».")
+    roles = auth.cookie_roles(live.engine, request.session, slug)
+    if not roles & {"secretary", "admin"}:
+        return page_error(
+            live, 403, "Cần liên kết truy cập", "Trang này dành cho thư ký (mở từ màn hình thư ký)."
+        )
+    html = live.renderer.env.get_template("notice.html").render(view=view, c=view.conference)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})

@@ -35,6 +35,7 @@ from live.models import (
     Commitment,
     Conference,
     ListItem,
+    NoticeEdit,
     Question,
     QuestionAsker,
     RoleKey,
@@ -61,7 +62,7 @@ SCREENS: dict[str, tuple[str, ...]] = {
     "moderator": ("mod-bar", "mod-mics", "mod-pending", "mod-queue", "mod-message", "mod-done"),
     "mic": ("mic-panel",),  # kinds "mic:1" … "mic:8": one per floor microphone
     "admin": ("admin-floor", "admin-links"),
-    "secretary": ("sec-list", "sec-answer"),  # "secretary" or "secretary:<question id>"
+    "secretary": ("sec-list", "sec-answer", "sec-notice"),  # "secretary" or "secretary:<id>"
 }
 SCREEN_NAMES = {
     "mc": "MC",
@@ -116,6 +117,7 @@ class View:
     keys: dict[str, str]  # role -> key (shown on the admin screen only)
     answers: dict[int, Answer]  # question id -> what the secretaries recorded
     commitments: dict[int, list[Commitment]]  # question id -> tasks given
+    notice_edits: dict[str, NoticeEdit]  # paragraph key -> the secretaries' own text
     media_dir: Path
     now: float = field(default_factory=time.time)
 
@@ -308,8 +310,13 @@ def load_view(engine: Engine, slug: str, media_dir: Path) -> View | None:
             select(Commitment).where(Commitment.conference_id == conf.id).order_by(Commitment.id)  # type: ignore[arg-type]
         ):
             commitments.setdefault(c.question_id, []).append(c)
+        edits = {
+            e.key: e for e in s.exec(select(NoticeEdit).where(NoticeEdit.conference_id == conf.id))
+        }
         s.expunge_all()
-        return View(conf, steps, questions, askers, lists, keys, answers, commitments, media_dir)
+        return View(
+            conf, steps, questions, askers, lists, keys, answers, commitments, edits, media_dir
+        )
 
 
 def make_environment() -> Environment:

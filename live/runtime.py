@@ -12,6 +12,7 @@ from starlette.requests import HTTPConnection
 
 from live.commands import Outcome, execute
 from live.hub import Hub
+from live.notice import notice_of
 from live.render import Renderer, View, load_view, make_environment
 from live.settings import Settings, base_url
 
@@ -23,6 +24,8 @@ class Live:
         self.settings = settings
         self.engine = engine
         self.renderer = Renderer(make_environment(), base_url(settings))
+        # The notice is drafted from the view by live.notice, which itself builds on render.
+        self.renderer.env.globals["notice_of"] = notice_of
         self.hub = Hub(self._render_for_hub)
         self._locks: dict[str, asyncio.Lock] = {}
         self.ask_limiter = RateLimiter(limit=3, window=60.0)

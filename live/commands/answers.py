@@ -8,13 +8,21 @@ the screen then shows both versions and the secretary decides.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
 from sqlmodel import select
 
 from live.commands import CommandError, Ctx, command, int_arg, text_arg
-from live.models import ANSWER_OUTCOMES, COMMITMENT_STATUSES, Answer, Commitment, Question
+from live.models import (
+    ANSWER_OUTCOMES,
+    COMMITMENT_STATUSES,
+    Answer,
+    Commitment,
+    NoticeEdit,
+    Question,
+)
 
 SECRETARY = ("secretary", "admin")
 ANSWER_FIELDS = {
@@ -170,3 +178,33 @@ def commitment_status(ctx: Ctx) -> dict[str, Any]:
     c.version += 1
     ctx.session.add(c)
     return {"id": c.id, "status": status, "version": c.version}
+
+
+NOTICE_KEY = re.compile(r"^(opening|assessment|implementation|closing|[qc]:\d{1,9})$")
+
+
+@command(
+    "notice.edit",
+    'Sửa đoạn `key` của dự thảo thông báo kết luận (`text`; "" = về bản tự động); kèm `base_version`.',
+    SECRETARY,
+)
+def notice_edit(ctx: Ctx) -> dict[str, Any]:
+    key = ctx.args.get("key")
+    if not isinstance(key, str) or not NOTICE_KEY.match(key):
+        raise CommandError("bad_args", "«key» không phải một đoạn của thông báo.")
+    text = text_arg(ctx.args, "text", 8000)
+    edit = ctx.session.exec(
+        select(NoticeEdit).where(NoticeEdit.conference_id == ctx.conf.id, NoticeEdit.key == key)
+    ).first()
+    check_version(ctx, edit.version if edit else 0, "Đoạn này")
+    if not text:
+        if edit is not None:
+            ctx.session.delete(edit)
+        return {"key": key, "version": 0}
+    if edit is None:
+        assert ctx.conf.id is not None
+        edit = NoticeEdit(conference_id=ctx.conf.id, key=key, text=text, version=0)
+    edit.text = text
+    edit.version += 1
+    ctx.session.add(edit)
+    return {"key": key, "version": edit.version}

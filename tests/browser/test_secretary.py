@@ -92,3 +92,36 @@ def test_commitments_are_added_and_listed(screens: Screens) -> None:
     expect(page.locator("#sec-list")).to_contain_text("1 nhiệm vụ")
     shoot(page, "secretary.png")
     screens.assert_no_errors()
+
+
+def test_the_notice_is_drafted_beside_the_questions_and_edits_stick(screens: Screens) -> None:
+    put_a_question_on_the_floor(screens)
+    page = screens.open("secretary")
+    new = page.locator("form.commitment.new")
+    new.locator("textarea[name=task]").fill(
+        "kiểm tra việc áp dụng lương tối thiểu vùng tại KCN Lương Sơn"
+    )
+    new.locator("input[name=lead_agency]").fill("Sở Lao động - Thương binh và Xã hội")
+    new.locator("input[name=cooperating]").fill("Liên đoàn Lao động tỉnh")
+    new.locator("input[name=deadline]").fill("2024-09-30")
+    new.get_by_role("button", name="Thêm nhiệm vụ").click()
+    notice = page.locator("#sec-notice .notice")
+    expect(notice).to_contain_text(
+        "Giao Sở Lao động - Thương binh và Xã hội chủ trì, phối hợp với Liên đoàn Lao động tỉnh"
+        " kiểm tra việc áp dụng lương tối thiểu vùng tại KCN Lương Sơn, hoàn thành trước ngày 30/09/2024."
+    )
+
+    # Rewrite the general assessment: the edit replaces the drafted text, for everyone.
+    para = notice.locator(".n-para").nth(1)
+    para.locator("summary").click()
+    para.locator("textarea").fill("Hội nghị diễn ra dân chủ, thẳng thắn, đúng chương trình.")
+    para.get_by_role("button", name="Lưu đoạn này").click()
+    expect(notice).to_contain_text("Hội nghị diễn ra dân chủ, thẳng thắn, đúng chương trình.")
+    expect(notice.locator(".n-para.edited")).to_have_count(1)
+
+    printable = screens.new_page("notice", {"width": 900, "height": 1273})
+    printable.goto(f"{screens.server.url}/e/demo/secretary?key={screens.key('secretary')}")
+    printable.goto(f"{screens.server.url}/e/demo/notice")
+    expect(printable.locator(".notice")).to_contain_text("Hội nghị diễn ra dân chủ, thẳng thắn")
+    shoot(printable, "notice.png")
+    screens.assert_no_errors()

@@ -1,0 +1,82 @@
+"""The conclusion notice over HTTP: edits stick, the Word file and the print page."""
+
+import io
+
+import docx
+import pytest
+from starlette.testclient import TestClient
+
+from live.app import create_app
+from live.commands import CommandError, execute
+
+
+@pytest.fixture
+def client(settings):
+    with TestClient(create_app(settings), follow_redirects=False) as c:
+        yield c
+
+
+def test_an_edited_paragraph_sticks_in_the_word_file(client, keys, engine):
+    execute(
+        engine,
+        "demo",
+        "secretary",
+        "notice.edit",
+        {"key": "assessment", "text": "Hội nghị diễn ra dân chủ, thẳng thắn.", "base_version": 0},
+    )
+    r = client.get(
+        "/api/e/demo/notice.docx", headers={"Authorization": f"Bearer {keys['secretary']}"}
+    )
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
+    assert "Hội nghị diễn ra dân chủ, thẳng thắn." in text
+    assert "THÔNG BÁO" in text
+
+
+def test_notice_edits_are_versioned_and_can_go_back_to_the_draft(engine):
+    execute(
+        engine,
+        "demo",
+        "secretary",
+        "notice.edit",
+        {"key": "opening", "text": "A", "base_version": 0},
+    )
+    with pytest.raises(CommandError) as e:
+        execute(
+            engine,
+            "demo",
+            "admin",
+            "notice.edit",
+            {"key": "opening", "text": "B", "base_version": 0},
+        )
+    assert e.value.code == "conflict"
+    execute(
+        engine,
+        "demo",
+        "secretary",
+        "notice.edit",
+        {"key": "opening", "text": "", "base_version": 1},
+    )
+    for bad in (
+        {"key": "../x", "text": "t", "base_version": 0},
+        {"key": "q:abc", "text": "t", "base_version": 0},
+    ):
+        with pytest.raises(CommandError):
+            execute(engine, "demo", "secretary", "notice.edit", bad)
+
+
+def test_notice_needs_a_secretary(client, keys):
+    assert client.get("/api/e/demo/notice.docx").status_code == 401
+    assert (
+        client.get(
+            "/api/e/demo/notice.docx", headers={"Authorization": f"Bearer {keys['moderator']}"}
+        ).status_code
+        == 401
+    )
+    assert client.get("/e/demo/notice").status_code == 403
+    client.get(f"/e/demo/secretary?key={keys['secretary']}")
+    page = client.get("/e/demo/notice")
+    assert page.status_code == 200
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page.text and "Nơi nhận:" in page.text
+    assert client.get("/api/e/demo/notice.docx").status_code == 200  # the page's download link
