@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,10 @@ from starlette.responses import JSONResponse, Response
 from live import auth
 from live.commands import CommandError
 from live.imports import read_questions
+from live.minutes import minutes_csv, minutes_xlsx
 from live.models import ROLE_NAMES
 from live.notice import notice_docx, notice_of
+from live.render import View
 from live.runtime import live_of
 
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg", ".m4v": "video/mp4"}
@@ -222,10 +225,28 @@ def _store(source: Any, target: Path) -> None:
         shutil.copyfileobj(source, out)
 
 
-async def api_notice_docx(request: Request) -> Response:
-    """The conclusion notice as a Word file (Nghị định 30/2020 layout)."""
+DOWNLOADS: dict[str, tuple[Callable[[View], bytes], str, str]] = {
+    # name -> (how it is made, media type, file name prefix)
+    "notice.docx": (
+        lambda view: notice_docx(notice_of(view)),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "thong-bao-ket-luan",
+    ),
+    "minutes.xlsx": (
+        minutes_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "bien-ban-doi-thoai",
+    ),
+    "minutes.csv": (minutes_csv, "text/csv; charset=utf-8", "bien-ban-doi-thoai"),
+}
+
+
+async def api_download(request: Request) -> Response:
+    """The secretaries' documents: the conclusion notice (Word), the minutes (XLSX, CSV)."""
     live = live_of(request)
-    slug = request.path_params["slug"]
+    slug, name = request.path_params["slug"], request.path_params["name"]
+    if name not in DOWNLOADS:
+        return api_error(404, "not_found", "Không có tệp này.")
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         role = auth.role_for_key(live.engine, slug, header[7:].strip())
@@ -237,9 +258,11 @@ async def api_notice_docx(request: Request) -> Response:
     view = live.view(slug)
     if view is None:
         return api_error(404, "not_found", "Không tìm thấy hội nghị.")
-    data = await asyncio.to_thread(lambda: notice_docx(notice_of(view)))
+    make, media_type, prefix = DOWNLOADS[name]
+    data = await asyncio.to_thread(make, view)
+    extension = name.rsplit(".", 1)[1]
     return Response(
         data,
-        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={"Content-Disposition": f'attachment; filename="thong-bao-ket-luan-{slug}.docx"'},
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{prefix}-{slug}.{extension}"'},
     )

@@ -20,9 +20,9 @@ from starlette.staticfiles import StaticFiles
 from live import db, demo
 from live.api import (
     api_command,
+    api_download,
     api_error,
     api_import_questions,
-    api_notice_docx,
     api_state,
     api_upload_media,
 )
@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/e/{slug}/commands", api_command, methods=["POST"]),
         Route("/api/e/{slug}/steps/{position:int}/media", api_upload_media, methods=["POST"]),
         Route("/api/e/{slug}/questions/import", api_import_questions, methods=["POST"]),
-        Route("/api/e/{slug}/notice.docx", api_notice_docx),
+        Route("/api/e/{slug}/{name:str}", api_download),  # notice.docx, minutes.xlsx/.csv
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         Mount(
             "/uploads", StaticFiles(directory=settings.media_dir, check_dir=False), name="uploads"

@@ -1,0 +1,142 @@
+"""The minutes of the dialogue: every question with its asker, answer, outcome and
+commitments, as XLSX (with a one-page summary sheet for the leaders) and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from live.models import ANSWER_OUTCOMES, QUESTION_SOURCES, QUESTION_STATUSES, Question
+from live.render import View
+
+COLUMNS = [
+    ("Câu", 6),
+    ("Nguồn", 14),
+    ("Người hỏi", 22),
+    ("Chức vụ", 24),
+    ("Đơn vị", 28),
+    ("Lĩnh vực", 20),
+    ("Nội dung câu hỏi", 60),
+    ("Cơ quan được hỏi", 26),
+    ("Người trả lời", 30),
+    ("Tóm tắt trả lời", 60),
+    ("Kết quả", 20),
+    ("Nhiệm vụ được giao", 60),
+    ("Trạng thái", 16),
+    ("Bắt đầu hỏi", 10),
+    ("Kết thúc", 10),
+]
+# Questions that never reached the floor are left out: rejected, merged, still pending.
+LEFT_OUT = ("pending", "rejected", "merged")
+
+
+def clock(ts: float | None) -> str:
+    return datetime.fromtimestamp(ts).strftime("%H:%M") if ts else ""
+
+
+def rows(view: View) -> list[list[str | int]]:
+    """One row per question that reached the queue, in number order."""
+    out: list[list[str | int]] = []
+    for q in sorted(view.questions, key=lambda q: q.number):
+        if q.status in LEFT_OUT:
+            continue
+        a = view.answers.get(q.id or 0)
+        tasks = []
+        for c in view.commitments.get(q.id or 0, []):
+            coop = json.loads(c.cooperating or "[]")
+            parts = [c.task, f"chủ trì: {c.lead_agency}" if c.lead_agency else ""]
+            parts += [
+                f"phối hợp: {', '.join(coop)}" if coop else "",
+                f"hạn: {c.deadline}" if c.deadline else "",
+            ]
+            tasks.append("; ".join(p for p in parts if p))
+        responder = ", ".join(
+            x
+            for x in ((a.responder_name, a.responder_position, a.responder_agency) if a else ())
+            if x
+        )
+        out.append(
+            [
+                q.number,
+                QUESTION_SOURCES.get(q.source, q.source),
+                q.asker_name,
+                q.asker_position,
+                q.asker_unit,
+                q.field,
+                q.text,
+                q.agency,
+                responder,
+                a.summary if a else "",
+                ANSWER_OUTCOMES.get(a.outcome, "") if a else "",
+                "\n".join(tasks),
+                QUESTION_STATUSES.get(q.status, q.status),
+                clock(q.live_at),
+                clock(q.closed_at),
+            ]
+        )
+    return out
+
+
+def summary(view: View) -> dict[str, Counter[str]]:
+    """Counts for the leaders' page: by field, unit, outcome and agency asked."""
+    asked: list[Question] = [q for q in view.questions if q.status not in LEFT_OUT]
+    outcome = Counter(
+        ANSWER_OUTCOMES.get(a.outcome, "Chưa ghi kết quả")
+        if (a := view.answers.get(q.id or 0))
+        else "Chưa ghi kết quả"
+        for q in asked
+    )
+    return {
+        "Lĩnh vực": Counter(q.field or "Khác" for q in asked),
+        "Đơn vị": Counter(q.asker_unit or "Không rõ" for q in asked),
+        "Kết quả": outcome,
+        "Cơ quan được hỏi": Counter(q.agency or "Chưa xác định" for q in asked),
+    }
+
+
+def minutes_xlsx(view: View) -> bytes:
+    wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.title = "Biên bản"
+    sheet.append([name for name, _ in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows(view):
+        sheet.append(row)
+    for i, (_, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+
+    counts = wb.create_sheet("Tổng hợp")
+    counts.append([view.conference.title])
+    counts["A1"].font = Font(bold=True, size=13)
+    for title, counter in summary(view).items():
+        counts.append([])
+        counts.append([title, "Số câu"])
+        counts.cell(row=counts.max_row, column=1).font = Font(bold=True)
+        for name, n in counter.most_common():
+            counts.append([name, n])
+    counts.column_dimensions["A"].width = 60
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def minutes_csv(view: View) -> bytes:
+    """UTF-8 with a BOM, so Excel on a Vietnamese Windows opens the diacritics right."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow([name for name, _ in COLUMNS])
+    writer.writerows(rows(view))
+    return ("\ufeff" + text.getvalue()).encode("utf-8")
