@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from live import auth
 from live.commands import CommandError
 from live.imports import read_questions
-from live.minutes import minutes_csv, minutes_xlsx
+from live.minutes import followup_xlsx, minutes_csv, minutes_xlsx
 from live.models import ROLE_NAMES
 from live.notice import notice_docx, notice_of
 from live.render import View
@@ -238,6 +238,11 @@ DOWNLOADS: dict[str, tuple[Callable[[View], bytes], str, str]] = {
         "bien-ban-doi-thoai",
     ),
     "minutes.csv": (minutes_csv, "text/csv; charset=utf-8", "bien-ban-doi-thoai"),
+    "followup.xlsx": (
+        followup_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "theo-doi-nhiem-vu",
+    ),
 }
 
 

@@ -26,6 +26,7 @@ SCREEN_ROLES: dict[str, tuple[str, ...]] = {
     "mic": ("mic", "moderator", "admin"),  # "mic:1" … "mic:8"
     "admin": ("admin",),
     "secretary": ("secretary", "admin"),  # "secretary" follows the floor; "secretary:<id>"
+    "followup": ("secretary", "admin"),
 }
 MAX_MICS = 8
 COOKIE_FIELD = "keys"  # session[COOKIE_FIELD][slug] = {role: key}
@@ -109,7 +110,7 @@ ROLE_SCREENS = {
     "projector": ["projector"],
     "moderator": ["moderator"],
     "mic": ["mic/{n}"],
-    "secretary": ["secretary"],
+    "secretary": ["secretary", "followup"],
     "admin": ["admin", "mc"],
 }
 

@@ -13,8 +13,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from live.models import ANSWER_OUTCOMES, QUESTION_SOURCES, QUESTION_STATUSES, Question
-from live.render import View
+from live.models import (
+    ANSWER_OUTCOMES,
+    COMMITMENT_STATUSES,
+    QUESTION_SOURCES,
+    QUESTION_STATUSES,
+    Question,
+)
+from live.render import View, dmy
 
 COLUMNS = [
     ("Câu", 6),
@@ -140,3 +146,44 @@ def minutes_csv(view: View) -> bytes:
     writer.writerow([name for name, _ in COLUMNS])
     writer.writerows(rows(view))
     return ("\ufeff" + text.getvalue()).encode("utf-8")
+
+
+FOLLOWUP_COLUMNS = [
+    ("Câu", 6),
+    ("Nhiệm vụ", 60),
+    ("Cơ quan chủ trì", 30),
+    ("Phối hợp", 40),
+    ("Hạn", 12),
+    ("Tình trạng", 14),
+    ("Ghi chú", 40),
+]
+
+
+def followup_xlsx(view: View) -> bytes:
+    """The commitments and how far each has got, for the follow-up after the day."""
+    wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.title = "Theo dõi nhiệm vụ"
+    sheet.append([name for name, _ in FOLLOWUP_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    names = {**COMMITMENT_STATUSES, "overdue": "Quá hạn"}
+    for item in view.followup():
+        c, q = item["c"], item["q"]
+        sheet.append(
+            [
+                q.number if q else "",
+                c.task,
+                c.lead_agency,
+                ", ".join(json.loads(c.cooperating or "[]")),
+                dmy(c.deadline),
+                names[item["status"]],
+                c.note,
+            ]
+        )
+    for i, (_, width) in enumerate(FOLLOWUP_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -30,7 +30,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from live.models import Answer, Commitment, Question
-from live.render import View, vn_date
+from live.render import View, dmy, vn_date
 
 FONT = "Times New Roman"
 # The questions the notice counts as raised at the conference.
@@ -109,14 +109,6 @@ class Notice:
 
 
 # --- drafting ---------------------------------------------------------------------------
-
-
-def dmy(iso: str) -> str:
-    """ "2024-12-31" -> "31/12/2024"."""
-    try:
-        return date.fromisoformat(iso).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
 
 
 def sentence(text: str) -> str:

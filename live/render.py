@@ -63,6 +63,7 @@ SCREENS: dict[str, tuple[str, ...]] = {
     "mic": ("mic-panel",),  # kinds "mic:1" … "mic:8": one per floor microphone
     "admin": ("admin-floor", "admin-links"),
     "secretary": ("sec-list", "sec-answer", "sec-notice"),  # "secretary" or "secretary:<id>"
+    "followup": ("followup-list",),
 }
 SCREEN_NAMES = {
     "mc": "MC",
@@ -71,6 +72,7 @@ SCREEN_NAMES = {
     "mic": "Micro",
     "admin": "Quản trị",
     "secretary": "Thư ký",
+    "followup": "Theo dõi",
 }
 
 
@@ -249,6 +251,20 @@ class View:
             return next((q for q in self.questions if q.id == pinned_id), None)
         return self.speaking or (self.asked[-1] if self.asked else None)
 
+    def followup(self) -> list[dict[str, Any]]:
+        """Every commitment with its question and its status, "overdue" computed from the
+        deadline (never stored: it changes with the calendar, not with a command)."""
+        today = date.fromtimestamp(self.now).isoformat()
+        by_id = {q.id: q for q in self.questions}
+        items = []
+        for qid, commitments in self.commitments.items():
+            for c in commitments:
+                overdue = c.status != "done" and bool(c.deadline) and c.deadline < today
+                items.append(
+                    {"c": c, "q": by_id.get(qid), "status": "overdue" if overdue else c.status}
+                )
+        return sorted(items, key=lambda i: (i["c"].deadline or "9999", i["c"].id))
+
     @property
     def in_dialogue(self) -> bool:
         current = self.current
@@ -336,10 +352,20 @@ def make_environment() -> Environment:
         QUESTION_STATUSES=QUESTION_STATUSES,
         ANSWER_OUTCOMES=ANSWER_OUTCOMES,
         COMMITMENT_STATUSES=COMMITMENT_STATUSES,
+        FOLLOWUP_STATUSES={**COMMITMENT_STATUSES, "overdue": "Quá hạn"},
     )
     env.filters["json_list"] = json.loads
+    env.filters["dmy"] = dmy
     env.filters.update(clock=format_clock, vn_date=vn_date, screen_name=screen_name)
     return env
+
+
+def dmy(iso: str) -> str:
+    """ "2024-12-31" -> "31/12/2024" ("" stays "")."""
+    try:
+        return date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
 
 
 def vn_date(iso: str) -> str:

@@ -105,3 +105,46 @@ def test_minutes_csv_opens_in_excel_with_its_diacritics(client, keys, engine):
 def test_downloads_need_a_secretary_and_a_known_name(client, keys):
     assert client.get("/api/e/demo/minutes.xlsx").status_code == 401
     assert get(client, keys, "passwords.txt").status_code == 404
+
+
+def test_followup_lists_commitments_with_overdue_computed_and_exports(client, keys, engine):
+    q = answer_first_question(engine)
+    late = execute(
+        engine,
+        "demo",
+        "secretary",
+        "commitment.add",
+        {
+            "question_id": q.id,
+            "task": "Báo cáo kết quả",
+            "lead_agency": "Sở Nội vụ",
+            "deadline": "2020-01-31",
+        },
+    ).payload
+    future = execute(
+        engine,
+        "demo",
+        "secretary",
+        "commitment.add",
+        {"question_id": q.id, "task": "Việc sau", "deadline": "2099-12-31"},
+    ).payload
+    execute(
+        engine,
+        "demo",
+        "secretary",
+        "commitment.status",
+        {"id": future["id"], "status": "done", "note": "Xong sớm"},
+    )
+    client.get(f"/e/demo/followup?key={keys['secretary']}")
+    page = client.get("/e/demo/followup").text
+    assert "nhiệm vụ đã hoàn thành" in page
+    assert "<strong>1/3</strong>" in page  # one of three done
+    assert 'data-status="overdue"' in page  # 2020: late, and not done
+    assert "31/01/2020" in page
+
+    r = get(client, keys, "followup.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    statuses = {row[1]: row[5] for row in rows[1:]}
+    assert statuses["Báo cáo kết quả"] == "Quá hạn"
+    assert statuses["Việc sau"] == "Đã xong"
+    assert late["id"] != future["id"]

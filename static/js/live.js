@@ -380,7 +380,8 @@ function showConflict(form, mine, theirs) {
   setSaveState(form, "Có xung đột: chọn một bản");
 }
 
-// Queue filters (moderator): kept in localStorage so a reload keeps them.
+// List filters (the moderators' queue, the follow-up list): kept in localStorage so a
+// reload keeps them.
 function applyFilters() {
   const bar = document.querySelector("[data-filters]");
   if (!bar) return;
@@ -388,7 +389,7 @@ function applyFilters() {
   for (const select of bar.querySelectorAll("select[data-filter]")) {
     if (select.value) active[select.dataset.filter] = select.value;
   }
-  for (const item of document.querySelectorAll("#mod-queue .qitem")) {
+  for (const item of document.querySelectorAll("[data-filter-item]")) {
     item.hidden = Object.entries(active).some(([key, value]) => item.dataset[key] !== value);
   }
 }
@@ -396,12 +397,12 @@ function applyFilters() {
 function restoreFilters() {
   const bar = document.querySelector("[data-filters]");
   if (!bar) return;
-  const saved = JSON.parse(localStorage.getItem(`filters:${slug}`) || "{}");
+  const saved = JSON.parse(localStorage.getItem(`filters:${slug}:${screen}`) || "{}");
   for (const select of bar.querySelectorAll("select[data-filter]")) {
     if (saved[select.dataset.filter]) select.value = saved[select.dataset.filter];
     select.addEventListener("change", () => {
       saved[select.dataset.filter] = select.value;
-      localStorage.setItem(`filters:${slug}`, JSON.stringify(saved));
+      localStorage.setItem(`filters:${slug}:${screen}`, JSON.stringify(saved));
       applyFilters();
     });
   }

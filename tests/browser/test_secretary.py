@@ -125,3 +125,36 @@ def test_the_notice_is_drafted_beside_the_questions_and_edits_stick(screens: Scr
     expect(printable.locator(".notice")).to_contain_text("Hội nghị diễn ra dân chủ, thẳng thắn")
     shoot(printable, "notice.png")
     screens.assert_no_errors()
+
+
+def test_followup_after_the_day(screens: Screens) -> None:
+    put_a_question_on_the_floor(screens)
+    page = screens.open("secretary")
+    for task, lead, deadline in (
+        ("kiểm tra lương tối thiểu vùng", "Sở Lao động - Thương binh và Xã hội", "2024-09-30"),
+        ("rà soát nợ đóng bảo hiểm xã hội", "Bảo hiểm xã hội tỉnh", "2099-12-31"),
+    ):
+        new = page.locator("form.commitment.new")
+        new.locator("textarea[name=task]").fill(task)
+        new.locator("input[name=lead_agency]").fill(lead)
+        new.locator("input[name=deadline]").fill(deadline)
+        new.get_by_role("button", name="Thêm nhiệm vụ").click()
+        expect(new.locator("textarea[name=task]")).to_have_value("")
+
+    follow = screens.open("followup", role="secretary")
+    expect(follow.locator(".followup-count")).to_contain_text("0/2")
+    expect(follow.locator('tr[data-status="overdue"]')).to_have_count(1)  # 2024 has passed
+    row = follow.locator("tr", has_text="rà soát nợ đóng")
+    row.locator("select[name=status]").select_option("done")
+    row.locator("input[name=note]").fill("Đã thu hồi 80% số nợ")
+    row.get_by_role("button", name="Lưu").click()
+    expect(follow.locator(".followup-count")).to_contain_text("1/2")
+    follow.reload()
+    wait_live(follow)
+    expect(
+        follow.locator("tr", has_text="rà soát nợ đóng").locator("input[name=note]")
+    ).to_have_value("Đã thu hồi 80% số nợ")
+    follow.locator("select[data-filter=agency]").select_option("Bảo hiểm xã hội tỉnh")
+    expect(follow.locator("tr[data-filter-item]:visible")).to_have_count(1)
+    shoot(follow, "followup.png")
+    screens.assert_no_errors()
