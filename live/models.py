@@ -108,6 +108,12 @@ class Conference(HasTimer, table=True):
     mc_message: str = ""  # a moderator's private note to the MC, until the MC clears it
     mc_message_from: str = ""
 
+    # The conclusion notice's issuing body (Nghị định 30/2020: the parent body over the
+    # issuer) and the place in its date line.
+    notice_issuer_parent: str = "UBND TỈNH HÒA BÌNH"
+    notice_issuer: str = "VĂN PHÒNG"
+    notice_place: str = "Hòa Bình"
+
 
 class AgendaStep(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("conference_id", "position"),)

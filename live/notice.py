@@ -515,4 +515,11 @@ def notice_docx(notice: Notice) -> bytes:
 
 def notice_of(view: View) -> Notice:
     """The notice as it stands: drafted from the day, with the secretaries' edits."""
-    return build_notice(view, {key: edit.text for key, edit in view.notice_edits.items()})
+    conf = view.conference
+    return build_notice(
+        view,
+        {key: edit.text for key, edit in view.notice_edits.items()},
+        issuer_parent=conf.notice_issuer_parent,
+        issuer=conf.notice_issuer,
+        place=conf.notice_place,
+    )

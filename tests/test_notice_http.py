@@ -80,3 +80,21 @@ def test_notice_needs_a_secretary(client, keys):
     assert page.status_code == 200
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page.text and "Nơi nhận:" in page.text
     assert client.get("/api/e/demo/notice.docx").status_code == 200  # the page's download link
+
+
+def test_the_issuing_body_is_the_conferences(client, keys, engine):
+    execute(
+        engine,
+        "demo",
+        "admin",
+        "notice.issuer",
+        {"parent": "UBND TỈNH PHÚ THỌ", "issuer": "VĂN PHÒNG", "place": "Phú Thọ"},
+    )
+    with pytest.raises(CommandError):
+        execute(engine, "demo", "secretary", "notice.issuer", {"parent": "X"})
+    r = client.get("/api/e/demo/notice.docx", headers={"Authorization": f"Bearer {keys['admin']}"})
+    document = docx.Document(io.BytesIO(r.content))
+    cells = " ".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert "UBND TỈNH PHÚ THỌ" in cells and "Phú Thọ, ngày" in cells

@@ -208,3 +208,23 @@ def notice_edit(ctx: Ctx) -> dict[str, Any]:
     edit.version += 1
     ctx.session.add(edit)
     return {"key": key, "version": edit.version}
+
+
+@command(
+    "notice.issuer",
+    "Cơ quan ban hành thông báo: `parent` (UBND TỈNH …), `issuer` (VĂN PHÒNG), `place` (địa danh).",
+    ("admin",),
+)
+def notice_issuer(ctx: Ctx) -> dict[str, Any]:
+    conf = ctx.conf
+    if "parent" in ctx.args:
+        conf.notice_issuer_parent = text_arg(ctx.args, "parent", 120, required=True)
+    if "issuer" in ctx.args:
+        conf.notice_issuer = text_arg(ctx.args, "issuer", 120, required=True)
+    if "place" in ctx.args:
+        conf.notice_place = text_arg(ctx.args, "place", 60, required=True)
+    return {
+        "parent": conf.notice_issuer_parent,
+        "issuer": conf.notice_issuer,
+        "place": conf.notice_place,
+    }
