@@ -8,6 +8,7 @@ import io
 import json
 from collections import Counter
 from datetime import datetime
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -15,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from live.models import (
     ANSWER_OUTCOMES,
-    COMMITMENT_STATUSES,
+    FOLLOWUP_STATUSES,
     QUESTION_SOURCES,
     QUESTION_STATUSES,
     Question,
@@ -107,22 +108,34 @@ def summary(view: View) -> dict[str, Counter[str]]:
     }
 
 
-def minutes_xlsx(view: View) -> bytes:
+def table_workbook(title: str, columns: list[tuple[str, int]], body: list[list[Any]]) -> Workbook:
+    """A workbook whose first sheet is a table: bold header, set widths, wrapped cells."""
     wb = Workbook()
     sheet = wb.active
     assert sheet is not None
-    sheet.title = "Biên bản"
-    sheet.append([name for name, _ in COLUMNS])
+    sheet.title = title
+    sheet.append([name for name, _ in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows(view):
+    for row in body:
         sheet.append(row)
-    for i, (_, width) in enumerate(COLUMNS, start=1):
+    for i, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
+    return wb
+
+
+def save(wb: Workbook) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def minutes_xlsx(view: View) -> bytes:
+    wb = table_workbook("Biên bản", COLUMNS, rows(view))
 
     counts = wb.create_sheet("Tổng hợp")
     counts.append([view.conference.title])
@@ -134,9 +147,7 @@ def minutes_xlsx(view: View) -> bytes:
         for name, n in counter.most_common():
             counts.append([name, n])
     counts.column_dimensions["A"].width = 60
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return save(wb)
 
 
 def minutes_csv(view: View) -> bytes:
@@ -161,29 +172,16 @@ FOLLOWUP_COLUMNS = [
 
 def followup_xlsx(view: View) -> bytes:
     """The commitments and how far each has got, for the follow-up after the day."""
-    wb = Workbook()
-    sheet = wb.active
-    assert sheet is not None
-    sheet.title = "Theo dõi nhiệm vụ"
-    sheet.append([name for name, _ in FOLLOWUP_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    names = {**COMMITMENT_STATUSES, "overdue": "Quá hạn"}
-    for item in view.followup():
-        c, q = item["c"], item["q"]
-        sheet.append(
-            [
-                q.number if q else "",
-                c.task,
-                c.lead_agency,
-                ", ".join(json.loads(c.cooperating or "[]")),
-                dmy(c.deadline),
-                names[item["status"]],
-                c.note,
-            ]
-        )
-    for i, (_, width) in enumerate(FOLLOWUP_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    body = [
+        [
+            item["q"].number if item["q"] else "",
+            item["c"].task,
+            item["c"].lead_agency,
+            ", ".join(json.loads(item["c"].cooperating or "[]")),
+            dmy(item["c"].deadline),
+            FOLLOWUP_STATUSES[item["status"]],
+            item["c"].note,
+        ]
+        for item in view.followup()
+    ]
+    return save(table_workbook("Theo dõi nhiệm vụ", FOLLOWUP_COLUMNS, body))

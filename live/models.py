@@ -212,6 +212,8 @@ ANSWER_OUTCOMES = {
     "referred": "Chuyển cơ quan khác",
 }
 COMMITMENT_STATUSES = {"not_started": "Chưa làm", "in_progress": "Đang làm", "done": "Đã xong"}
+# What the follow-up shows: the stored status, or "overdue" computed from the deadline.
+FOLLOWUP_STATUSES = {**COMMITMENT_STATUSES, "overdue": "Quá hạn"}
 
 
 class Answer(SQLModel, table=True):

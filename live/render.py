@@ -24,6 +24,7 @@ from live.models import (
     ANSWER_OUTCOMES,
     AT_MIC,
     COMMITMENT_STATUSES,
+    FOLLOWUP_STATUSES,
     LIST_KINDS,
     PROJECTOR_MODE_NAMES,
     QUESTION_SOURCES,
@@ -352,7 +353,7 @@ def make_environment() -> Environment:
         QUESTION_STATUSES=QUESTION_STATUSES,
         ANSWER_OUTCOMES=ANSWER_OUTCOMES,
         COMMITMENT_STATUSES=COMMITMENT_STATUSES,
-        FOLLOWUP_STATUSES={**COMMITMENT_STATUSES, "overdue": "Quá hạn"},
+        FOLLOWUP_STATUSES=FOLLOWUP_STATUSES,
     )
     env.filters["json_list"] = json.loads
     env.filters["dmy"] = dmy
