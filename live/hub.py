@@ -30,6 +30,7 @@ log = logging.getLogger("live.hub")
 QUEUE_SIZE = 64
 PRESENCE_DELAY = 0.3  # seconds: a burst of (re)connections makes one presence update
 CLOSE_RESYNC = 4001  # the socket fell behind; the browser reconnects and resyncs
+CLOSE_LOCKED_OUT = 4403  # its key was rotated; the browser stops and says so
 
 
 class Socket(Protocol):
@@ -181,14 +182,15 @@ class Channel:
         if sub.sender and sub.sender is not asyncio.current_task():
             sub.sender.cancel()
 
-    def drop(self, sub: Subscriber) -> None:
-        """A socket that cannot keep up: close it so it reconnects and resyncs."""
+    def drop(self, sub: Subscriber, code: int = CLOSE_RESYNC) -> None:
+        """Close a socket: one that cannot keep up (it reconnects and resyncs), or one
+        whose key was rotated."""
         if sub.dropped:
             return
         sub.dropped = True
         self.leave(sub)
-        log.info("dropping a slow %s screen of %s", sub.kind, self.slug)
-        task = asyncio.create_task(_close_quietly(sub.socket, CLOSE_RESYNC))
+        log.info("closing a %s screen of %s (%d)", sub.kind, self.slug, code)
+        task = asyncio.create_task(_close_quietly(sub.socket, code))
         _background.add(task)
         task.add_done_callback(_background.discard)
 
@@ -259,6 +261,15 @@ class Hub:
         """A command on `slug` committed: push what it changed."""
         if slug in self.channels:
             self.channels[slug].changed()
+
+    def lock_out(self, slug: str, role: str) -> None:
+        """A role's key was rotated: close its open screens now (other roles keep going)."""
+        channel = self.channels.get(slug)
+        if channel is None:
+            return
+        for subs in list(channel.subscribers.values()):
+            for sub in [s for s in subs if s.role == role]:
+                channel.drop(sub, CLOSE_LOCKED_OUT)
 
     async def close(self) -> None:
         for ch in self.channels.values():

@@ -48,6 +48,8 @@ class Live:
         async with lock:
             outcome = await asyncio.to_thread(execute, self.engine, slug, role, name, args)
         self.hub.changed(slug)
+        if locked_out := outcome.payload.get("locked_out"):
+            self.hub.lock_out(slug, locked_out)
         return outcome
 
     def presence(self, slug: str) -> dict[str, int]:

@@ -202,3 +202,6 @@ def test_admin_screen_lists_role_links_with_qr_codes(client, keys):
     assert "/e/demo/mic/4?key=" in page
     assert "/e/demo/ask" in page
     assert page.count("<svg") >= 9  # the public question page and every role link
+    # One "change key" button per role with a screen, none for the admin's own key.
+    assert page.count('data-command="role.rotate"') == 5
+    assert '"role": "admin"' not in page

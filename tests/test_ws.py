@@ -148,3 +148,22 @@ def test_presence_counts_reach_the_mc(server):
             )
             assert "chưa kết nối" not in patch["regions"]["mc-bar"]
             assert patch["prev"] == patch["seq"] == snap["seq"]
+
+
+def test_rotating_a_key_closes_that_roles_screens_only(server):
+    old_projector_key = server.keys()["projector"]
+    with open_screen(server, "projector") as projector, open_screen(server, "mc") as mc:
+        receive(projector), receive(mc)
+        r = server.command("role.rotate", {"role": "projector"}, role="admin")
+        assert r.status_code == 200 and "key" not in r.text
+        with pytest.raises(ConnectionClosed) as e:
+            while True:
+                projector.recv(timeout=5)
+        assert e.value.rcvd is not None and e.value.rcvd.code == 4403
+        assert server.command("step.next").status_code == 200  # the MC's screen keeps going
+        patch = receive_until(mc, lambda m: is_step_patch(m) and "mc-current" in m["regions"])
+        assert "Tuyên bố lý do" in patch["regions"]["mc-current"]
+    with pytest.raises(InvalidStatus):
+        connect(
+            f"{server.ws_url}/ws/e/demo?screen=projector&key={old_projector_key}", open_timeout=5
+        )

@@ -160,4 +160,4 @@ def text_arg(args: dict[str, Any], key: str, limit: int, required: bool = False)
 
 
 # Registers the commands of each module (they import the decorator above).
-from live.commands import agenda, answers, floor  # noqa: E402, F401
+from live.commands import access, agenda, answers, floor  # noqa: E402, F401

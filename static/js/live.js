@@ -48,8 +48,14 @@ function connect() {
   awaitingSnapshot = true;
   socket.onopen = () => { for (let i = 0; i < 3; i++) setTimeout(sendPing, i * 300); };
   socket.onmessage = (event) => onMessage(JSON.parse(event.data));
-  socket.onclose = () => {
+  socket.onclose = (event) => {
     socket = null;
+    if (event.code === 4403) {  // this screen's key was changed: its link no longer opens it
+      const el = document.getElementById("conn-badge");
+      el.textContent = "Liên kết này đã được thay khoá — xin ban tổ chức liên kết mới.";
+      badge(true);
+      return;
+    }
     badge(true);
     // Full jitter: a hall of screens reconnecting after a restart spreads itself out.
     const ceiling = Math.min(5000, 250 * 2 ** retry);
