@@ -29,15 +29,25 @@ def api_error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"ok": False, "code": code, "message": message}, status_code=status)
 
 
-def api_role(request: Request, slug: str) -> str | None:
-    """The caller's role: a Bearer key, or the role cookie of a same-origin page."""
+def api_roles(request: Request, slug: str) -> set[str]:
+    """The caller's roles: a Bearer key's, or the role cookie's. A request that changes
+    state needs a same-origin page for the cookie to count (that is how CSRF works); a GET
+    (a download link) changes nothing."""
     live = live_of(request)
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        return auth.role_for_key(live.engine, slug, header[7:].strip())
-    if request.headers.get("origin") is None or not auth.origin_ok(request):
-        return None  # a cookie alone is not enough: that is how CSRF works
-    roles = auth.cookie_roles(live.engine, request.session, slug)
+        role = auth.role_for_key(live.engine, slug, header[7:].strip())
+        return {role} if role else set()
+    if request.method != "GET" and (
+        request.headers.get("origin") is None or not auth.origin_ok(request)
+    ):
+        return set()
+    return auth.cookie_roles(live.engine, request.session, slug)
+
+
+def api_role(request: Request, slug: str) -> str | None:
+    """The caller's strongest role (in ROLES order), or None."""
+    roles = api_roles(request, slug)
     return next((r for r in auth.ROLES if r in roles), None)
 
 
@@ -252,13 +262,7 @@ async def api_download(request: Request) -> Response:
     slug, name = request.path_params["slug"], request.path_params["name"]
     if name not in DOWNLOADS:
         return api_error(404, "not_found", "Không có tệp này.")
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        role = auth.role_for_key(live.engine, slug, header[7:].strip())
-        roles = {role} if role else set()
-    else:  # a download link on the secretary's page: a GET changes nothing, no Origin needed
-        roles = auth.cookie_roles(live.engine, request.session, slug)
-    if not roles & {"secretary", "admin"}:
+    if not api_roles(request, slug) & {"secretary", "admin"}:
         return api_error(401, *UNAUTHORIZED)
     view = live.view(slug)
     if view is None:

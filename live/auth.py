@@ -127,13 +127,17 @@ def role_links(
     return links
 
 
+# A role's second screens, named after the role: "Thư ký — theo dõi nhiệm vụ".
+SECOND_SCREEN_NAMES = {"mc": "màn hình MC", "followup": "theo dõi nhiệm vụ"}
+
+
 def link_label(role: str, url: str) -> str:
-    """ "Chạy micro — micro 2" for a runner's link; the role's name otherwise."""
+    """The role's name, with the screen when a role has several ("Chạy micro — micro 2")."""
     screen = url.split("/e/", 1)[-1].split("?", 1)[0].split("/", 1)[-1]
     if screen.startswith("mic/"):
         return f"{ROLE_NAMES[role]} — micro {screen[4:]}"
-    if role == "admin" and screen != "admin":
-        return f"{ROLE_NAMES[role]} — màn hình MC"
+    if screen in SECOND_SCREEN_NAMES and screen != role:
+        return f"{ROLE_NAMES[role]} — {SECOND_SCREEN_NAMES[screen]}"
     return ROLE_NAMES[role]
 
 

@@ -18,6 +18,10 @@ def page_error(live: Live, status: int, title: str, message: str) -> HTMLRespons
     return HTMLResponse(live.renderer.message_page(title, message, status), status_code=status)
 
 
+def no_conference(live: Live, slug: str) -> HTMLResponse:
+    return page_error(live, 404, "Không tìm thấy hội nghị", f"Không có hội nghị «{slug}».")
+
+
 async def home(request: Request) -> Response:
     live = live_of(request)
     with Session(live.engine) as s:
@@ -42,7 +46,7 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
         return page_error(live, 404, "Không có màn hình này", f"Không có màn hình «{screen}».")
     view = live.view(slug)
     if view is None:
-        return page_error(live, 404, "Không tìm thấy hội nghị", f"Không có hội nghị «{slug}».")
+        return no_conference(live, slug)
     key = request.query_params.get("key")
     if key is not None:
         role = auth.role_for_key(live.engine, slug, key)
@@ -84,7 +88,7 @@ async def ask_page(request: Request) -> Response:
     slug = request.path_params["slug"]
     view = live.view(slug)
     if view is None:
-        return page_error(live, 404, "Không tìm thấy hội nghị", f"Không có hội nghị «{slug}».")
+        return no_conference(live, slug)
     values = dict.fromkeys(ASK_FIELDS, "")
     error = ""
     status = 200
@@ -121,7 +125,7 @@ async def notice_page(request: Request) -> Response:
     slug = request.path_params["slug"]
     view = live.view(slug)
     if view is None:
-        return page_error(live, 404, "Không tìm thấy hội nghị", f"Không có hội nghị «{slug}».")
+        return no_conference(live, slug)
     roles = auth.cookie_roles(live.engine, request.session, slug)
     if not roles & {"secretary", "admin"}:
         return page_error(

@@ -205,3 +205,4 @@ def test_admin_screen_lists_role_links_with_qr_codes(client, keys):
     # One "change key" button per role with a screen, none for the admin's own key.
     assert page.count('data-command="role.rotate"') == 5
     assert '"role": "admin"' not in page
+    assert "Thư ký — theo dõi nhiệm vụ" in page and "Quản trị — màn hình MC" in page

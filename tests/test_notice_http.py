@@ -98,3 +98,9 @@ def test_the_issuing_body_is_the_conferences(client, keys, engine):
         cell.text for table in document.tables for row in table.rows for cell in row.cells
     )
     assert "UBND TỈNH PHÚ THỌ" in cells and "Phú Thọ, ngày" in cells
+
+
+def test_a_browser_holding_several_roles_can_download(client, keys):
+    client.get(f"/e/demo/mc?key={keys['mc']}")
+    client.get(f"/e/demo/secretary?key={keys['secretary']}")
+    assert client.get("/api/e/demo/minutes.xlsx").status_code == 200
