@@ -6,7 +6,7 @@ import asyncio
 import shutil
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from live import auth
 from live.commands import CommandError
-from live.imports import read_questions
+from live.imports import TableReport, read_delegates, read_gifts, read_questions
 from live.minutes import followup_xlsx, minutes_csv, minutes_xlsx
 from live.models import ROLE_NAMES
 from live.notice import notice_docx, notice_of
@@ -167,18 +167,70 @@ async def api_upload_media(request: Request) -> Response:
 IMPORT_LIMIT = 10 * 1024 * 1024
 
 
-async def api_import_questions(request: Request) -> Response:
-    """Import a unit's XLSX/CSV list of written questions: every row, or none with a report."""
+@dataclass(frozen=True)
+class ListImport:
+    """One kind of uploaded list: who may send it, how it is read and which command
+    imports its rows."""
+
+    roles: tuple[str, ...]
+    read: Callable[[View, bytes, str], TableReport[Any]]
+    command: str
+    noun: str  # "câu hỏi", "đại biểu", …: in the messages
+    row: Callable[[Any], dict[str, Any]]
+
+
+IMPORTS = {
+    "questions": ListImport(
+        ("moderator", "admin"),
+        lambda view, data, name: read_questions(
+            data, name, view.lists["field"], view.lists["agency"]
+        ),
+        "question.import",
+        "câu hỏi",
+        lambda r: {
+            "asker_name": r.asker_name,
+            "asker_position": r.asker_position,
+            "asker_unit": r.unit,
+            "field": r.field,
+            "text": r.text,
+            "agency": r.agency,
+        },
+    ),
+    "delegates": ListImport(
+        ("admin",),
+        lambda view, data, name: read_delegates(
+            data, name, view.lists["group"], [(d.name, d.unit) for d in view.delegates]
+        ),
+        "delegate.import",
+        "đại biểu",
+        lambda r: {k: v for k, v in asdict(r).items() if k != "line"},
+    ),
+    "gifts": ListImport(
+        ("admin",),
+        lambda view, data, name: read_gifts(data, name, view.lists["unit"]),
+        "gift.import",
+        "người nhận quà",
+        lambda r: {k: v for k, v in asdict(r).items() if k != "line"},
+    ),
+}
+
+
+async def api_import(request: Request) -> Response:
+    """Import an uploaded XLSX/CSV list (questions, delegates, gift recipients): every row,
+    or none with a report of each row's problems. Quota overruns are warnings only."""
     live = live_of(request)
-    slug = request.path_params["slug"]
-    role = upload_role(request, ("moderator", "admin"), IMPORT_LIMIT)
+    slug, kind = request.path_params["slug"], request.path_params["kind"]
+    spec = IMPORTS.get(kind)
+    if spec is None:
+        return api_error(404, "not_found", "Không có loại danh sách này.")
+    role = upload_role(request, spec.roles, IMPORT_LIMIT)
     if isinstance(role, JSONResponse):
         return role
     try:
         async with request.form(max_files=1, max_fields=2) as form:
             upload = form.get("file")
             if upload is None or isinstance(upload, str) or not upload.filename:
-                return api_error(400, "no_file", "Chưa chọn tệp danh sách câu hỏi.")
+                return api_error(400, "no_file", f"Chưa chọn tệp danh sách {spec.noun}.")
             data = await upload.read(IMPORT_LIMIT + 1)
             filename = upload.filename
     except Exception:  # any parse failure is the client's
@@ -188,42 +240,36 @@ async def api_import_questions(request: Request) -> Response:
     view = live.view(slug)
     if view is None:
         return api_error(404, "not_found", "Không tìm thấy hội nghị.")
-    report = await asyncio.to_thread(
-        read_questions, data, filename, view.lists["field"], view.lists["agency"]
-    )
+    report = await asyncio.to_thread(spec.read, view, data, filename)
     if not report.ok:
         return JSONResponse(
             {
                 "ok": False,
                 "code": "import_rejected",
-                "message": f"Chưa nhập câu nào: tệp có {len(report.problems)} lỗi, xin sửa rồi nhập lại.",
+                "message": f"Chưa nhập {spec.noun} nào: tệp có {len(report.problems)} lỗi, "
+                "xin sửa rồi nhập lại.",
                 "problems": [asdict(p) for p in report.problems],
             },
             status_code=400,
         )
-    rows = [
-        {
-            "asker_name": r.asker_name,
-            "asker_position": r.asker_position,
-            "asker_unit": r.unit,
-            "field": r.field,
-            "text": r.text,
-            "agency": r.agency,
-        }
-        for r in report.rows
-    ]
+    rows = [spec.row(r) for r in report.rows]
     try:
-        outcome = await live.run_command(slug, role, "question.import", {"rows": rows})
+        outcome = await live.run_command(slug, role, spec.command, {"rows": rows})
     except CommandError as e:
         return api_error(e.status, e.code, e.message)
-    result = outcome.payload
+    after = live.view(slug)
+    warnings = after.quota_warnings() if after is not None else []
+    duplicates = getattr(report, "duplicates", [])  # look-alike questions: a hint only
+    extra = {"duplicates": [list(pair) for pair in duplicates]} if kind == "questions" else {}
     return JSONResponse(
         {
             "ok": True,
             "seq": outcome.seq,
-            **result,
-            "message": f"Đã nhập {result['count']} câu hỏi (câu {result['first']}–{result['last']}).",
-            "duplicates": [[a, b] for a, b in report.duplicates],
+            **outcome.payload,
+            "message": f"Đã nhập {len(rows)} {spec.noun}."
+            + "".join(f"\nCảnh báo: {w}" for w in warnings),
+            "warnings": warnings,
+            **extra,
         }
     )
 

@@ -22,7 +22,7 @@ from live.api import (
     api_command,
     api_download,
     api_error,
-    api_import_questions,
+    api_import,
     api_state,
     api_upload_media,
 )
@@ -30,8 +30,10 @@ from live.pages import (
     ask_page,
     home,
     mic_page,
+    new_conference,
     notice_page,
     page_error,
+    print_page,
     screen_page,
     secretary_page,
 )
@@ -81,17 +83,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     routes = [
         Route("/", home),
+        Route("/conferences", new_conference, methods=["POST"]),
         Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", 301)),
         Route("/e/{slug}/ask", ask_page, methods=["GET", "POST"]),
         Route("/e/{slug}/mic/{mic:int}", mic_page),
         Route("/e/{slug}/secretary/{question:int}", secretary_page),
         Route("/e/{slug}/notice", notice_page),
+        Route("/e/{slug}/print/{name}", print_page),
         Route("/e/{slug}/{screen}", screen_page),
         WebSocketRoute("/ws/e/{slug}", ws_endpoint),
         Route("/api/e/{slug}/state", api_state),
         Route("/api/e/{slug}/commands", api_command, methods=["POST"]),
         Route("/api/e/{slug}/steps/{position:int}/media", api_upload_media, methods=["POST"]),
-        Route("/api/e/{slug}/questions/import", api_import_questions, methods=["POST"]),
+        Route("/api/e/{slug}/{kind}/import", api_import, methods=["POST"]),
         Route("/api/e/{slug}/{name:str}", api_download),  # notice.docx, minutes.xlsx/.csv
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         Mount(

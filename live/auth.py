@@ -27,7 +27,11 @@ SCREEN_ROLES: dict[str, tuple[str, ...]] = {
     "admin": ("admin",),
     "secretary": ("secretary", "admin"),  # "secretary" follows the floor; "secretary:<id>"
     "followup": ("secretary", "admin"),
+    "checkin": ("checkin", "admin"),
+    "gifts": ("checkin", "mc", "admin"),  # the helpers who hand the gifts to the leaders
 }
+# Printable pages (/e/<slug>/print/<name>) and the roles that may open them.
+PRINT_ROLES = ("checkin", "admin")
 MAX_MICS = 8
 COOKIE_FIELD = "keys"  # session[COOKIE_FIELD][slug] = {role: key}
 
@@ -111,6 +115,7 @@ ROLE_SCREENS = {
     "moderator": ["moderator"],
     "mic": ["mic/{n}"],
     "secretary": ["secretary", "followup"],
+    "checkin": ["checkin", "gifts"],
     "admin": ["admin", "mc"],
 }
 
@@ -128,7 +133,7 @@ def role_links(
 
 
 # A role's second screens, named after the role: "Thư ký — theo dõi nhiệm vụ".
-SECOND_SCREEN_NAMES = {"mc": "màn hình MC", "followup": "theo dõi nhiệm vụ"}
+SECOND_SCREEN_NAMES = {"mc": "màn hình MC", "followup": "theo dõi nhiệm vụ", "gifts": "trao quà"}
 
 
 def link_label(role: str, url: str) -> str:

@@ -1,6 +1,6 @@
 """Engine, SQLite settings and the versioned schema migrations.
 
-Schema changes are numbered steps in MIGRATIONS (see docs/migrations.md): a new database
+Schema changes are numbered steps in MIGRATIONS (see docs/decisions.md): a new database
 gets every table from the models and is stamped with the latest version; an existing one
 runs, in one transaction each, the steps above the version it records. A conference day's
 data is never dropped by starting a newer build.
@@ -20,10 +20,28 @@ from sqlmodel import SQLModel, create_engine
 from live import models  # noqa: F401  (registers the tables)
 from live.models import Meta
 
+
 # Step n (1-based) brings a database from version n-1 to n. Version 1 is the first schema,
 # which a new database gets from the models, so its step never runs.
+def _v2_people(conn: Connection) -> None:
+    """Issue 5: the hall, units' quotas, groups, delegates and gift recipients."""
+    SQLModel.metadata.create_all(conn)  # the new tables only; existing ones are left as they are
+    for table, column, ddl in (
+        ("conference", "seat_rows", "INTEGER NOT NULL DEFAULT 10"),
+        ("conference", "seats_per_row", "INTEGER NOT NULL DEFAULT 25"),
+        ("conference", "gift_batch_size", "INTEGER NOT NULL DEFAULT 10"),
+        ("conference", "gift_batch", "INTEGER NOT NULL DEFAULT 0"),
+        ("listitem", "delegate_quota", "INTEGER NOT NULL DEFAULT 0"),
+        ("listitem", "gift_quota", "INTEGER NOT NULL DEFAULT 0"),
+        ("listitem", "introduce", "INTEGER NOT NULL DEFAULT 0"),
+    ):
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     lambda conn: None,
+    _v2_people,
 ]
 
 

@@ -12,14 +12,31 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from live.auth import ensure_role_keys
+from live.demo_people import (
+    DEMO_DELEGATES,
+    DEMO_GIFT_PRESENTERS,
+    DEMO_GIFTS,
+    DEMO_GROUPS,
+    DEMO_UNIT_QUOTAS,
+)
 from live.demo_questions import DEMO_AGENCIES, DEMO_FIELDS, DEMO_QUESTIONS, DEMO_UNITS
-from live.models import AgendaStep, Conference, ListItem, Question
+from live.models import (
+    AgendaStep,
+    Conference,
+    Delegate,
+    GiftBatch,
+    GiftRecipient,
+    ListItem,
+    Question,
+)
+from live.protocol import assign_seats
 
 DEMO_CONFERENCE = {
     "slug": "demo",
@@ -277,9 +294,10 @@ def create_conference(
     steps: list[dict[str, Any]],
     lists: dict[str, list[str]] | None = None,
     written_questions: Sequence[dict[str, str]] = (),
+    people: People | None = None,
 ) -> Conference:
-    """Create a conference with its agenda, lists, written questions and role keys, in one
-    transaction. Later data (delegates, gift recipients) gets its own step here."""
+    """Create a conference with its agenda, lists, written questions, people and role keys,
+    in one transaction."""
     now = time.time()
     with Session(engine) as s:
         conf = Conference(**conference, epoch=secrets.token_hex(8))
@@ -309,13 +327,62 @@ def create_conference(
                     queued_at=now,
                 )
             )
+        if people is not None:
+            add_people(s, conf, people, now)
         ensure_role_keys(s, conf.id)
         s.commit()
         s.refresh(conf)
         return conf
 
 
+@dataclass
+class People:
+    """Who comes: groups (name, how many introduced by name), units' quotas (delegates,
+    gifts), delegates, gift recipients and who presents each batch of gifts."""
+
+    groups: list[tuple[str, int]]
+    unit_quotas: dict[str, tuple[int, int]]
+    delegates: list[dict[str, Any]]
+    gifts: list[dict[str, Any]]
+    gift_presenters: list[str]
+
+
+def add_people(s: Session, conf: Conference, people: People, now: float) -> None:
+    assert conf.id is not None
+    groups = [
+        ListItem(conference_id=conf.id, kind="group", name=name, position=i, introduce=n)
+        for i, (name, n) in enumerate(people.groups, start=1)
+    ]
+    s.add_all(groups)
+    units = list(
+        s.exec(
+            select(ListItem)
+            .where(ListItem.conference_id == conf.id, ListItem.kind == "unit")
+            .order_by(ListItem.position)  # type: ignore[arg-type]
+        )
+    )
+    for unit in units:
+        unit.delegate_quota, unit.gift_quota = people.unit_quotas.get(unit.name, (20, 0))
+    delegates = []
+    for number, d in enumerate(people.delegates, start=1):
+        fields = {**d, "group_name": d["group"]}
+        del fields["group"]
+        delegates.append(
+            Delegate(conference_id=conf.id, code=f"DB{number:04d}", created_at=now, **fields)
+        )
+    s.add_all(delegates)
+    s.flush()
+    seats = assign_seats(delegates, groups, units, conf.seat_rows, conf.seats_per_row)
+    for delegate in delegates:
+        delegate.seat = seats[delegate.id]
+    for position, g in enumerate(people.gifts, start=1):
+        s.add(GiftRecipient(conference_id=conf.id, position=position, **g))
+    for number, presenters in enumerate(people.gift_presenters, start=1):
+        s.add(GiftBatch(conference_id=conf.id, number=number, presenters=presenters))
+
+
 def seed(engine: Engine) -> Conference:
     """The demo conference, as the first start of a new install creates it."""
     lists = {"field": DEMO_FIELDS, "agency": DEMO_AGENCIES, "unit": DEMO_UNITS}
-    return create_conference(engine, DEMO_CONFERENCE, DEMO_STEPS, lists, DEMO_QUESTIONS)
+    people = People(DEMO_GROUPS, DEMO_UNIT_QUOTAS, DEMO_DELEGATES, DEMO_GIFTS, DEMO_GIFT_PRESENTERS)
+    return create_conference(engine, DEMO_CONFERENCE, DEMO_STEPS, lists, DEMO_QUESTIONS, people)

@@ -28,7 +28,15 @@ STEP_KIND_NAMES = {
     "dialogue": "Đối thoại",
     "gifts": "Tặng quà",
 }
-LIST_KINDS = ("field", "agency", "unit")
+LIST_KINDS = ("field", "agency", "unit", "group")
+LIST_KIND_NAMES = {
+    "field": "Lĩnh vực",
+    "agency": "Cơ quan trả lời",
+    "unit": "Đơn vị",
+    "group": "Thành phần đại biểu",
+}
+GENDERS = ("Nam", "Nữ")
+CHECKIN_DESKS = 4  # the plan's tables at the hall entrance
 QUESTION_SOURCES = {"written": "Gửi trước", "floor": "Tại hội trường", "phone": "Qua điện thoại"}
 # Where a question is: waiting for review, in the queue, at a microphone, or closed.
 QUESTION_STATUSES = {
@@ -114,6 +122,15 @@ class Conference(HasTimer, table=True):
     notice_issuer: str = "VĂN PHÒNG"
     notice_place: str = "Hòa Bình"
 
+    # The hall: seats in rows A, B, … of `seats_per_row` each (250 in the plan's hall).
+    seat_rows: int = 10
+    seats_per_row: int = 25
+
+    # Gifts: recipients go up in batches of `gift_batch_size`, in list order; the projector
+    # shows batch `gift_batch` during the gifts step (0 = the step's title card).
+    gift_batch_size: int = 10
+    gift_batch: int = 0
+
 
 class AgendaStep(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("conference_id", "position"),)
@@ -162,7 +179,13 @@ class ListItem(SQLModel, table=True):
     conference_id: int = Field(foreign_key="conference.id", index=True)
     kind: str  # one of LIST_KINDS
     name: str
-    position: int = 0
+    position: int = 0  # list order; for groups, the protocol order of the introduction
+    # Units only: delegates it invites, gift recipients it may propose.
+    delegate_quota: int = 0
+    gift_quota: int = 0
+    # Groups only: how many of its highest-ranked delegates present the MC introduces by
+    # name at the opening (0: the group is mentioned as a whole).
+    introduce: int = 0
 
 
 class Question(HasTimer, table=True):
@@ -261,3 +284,49 @@ class NoticeEdit(SQLModel, table=True):
     key: str = Field(max_length=40)
     text: str
     version: int = 1
+
+
+class Delegate(SQLModel, table=True):
+    """An invited delegate (or a walk-in added at a check-in desk)."""
+
+    __table_args__ = (UniqueConstraint("conference_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    code: str  # printed as the badge's QR code ("DB0042"); a USB scanner types it
+    name: str
+    gender: str = ""  # one of GENDERS, or "" when not given
+    position: str = ""  # chức vụ
+    unit: str = ""  # a unit of the list, or the body a guest comes from
+    group_name: str = ""  # thành phần: a "group" list item
+    rank: int = 100  # protocol order within the group, lower first
+    seat: str = ""  # "A05": row letter and number
+    walk_in: bool = False
+    checked_in_at: float | None = None
+    checkin_desk: int | None = None
+    documents_at: float | None = None  # documents and allowance handed over
+    created_at: float = 0.0
+
+
+class GiftRecipient(SQLModel, table=True):
+    """A union member or worker in difficult circumstances who receives a gift."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    position: int  # order on the stage; batches are consecutive runs of this order
+    name: str
+    unit: str = ""
+    circumstances: str = ""  # hoàn cảnh
+    value: int = 0  # đồng
+    handed_at: float | None = None
+
+
+class GiftBatch(SQLModel, table=True):
+    """Who presents the gifts of one batch ("đồng chí …, Chủ tịch UBND tỉnh")."""
+
+    __table_args__ = (UniqueConstraint("conference_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    number: int
+    presenters: str = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from sqlmodel import Session, select
@@ -22,12 +23,50 @@ def no_conference(live: Live, slug: str) -> HTMLResponse:
     return page_error(live, 404, "Không tìm thấy hội nghị", f"Không có hội nghị «{slug}».")
 
 
-async def home(request: Request) -> Response:
+def render_home(request: Request, error: str = "", values: dict | None = None) -> str:
     live = live_of(request)
     with Session(live.engine) as s:
-        conferences = list(s.exec(select(Conference).order_by(Conference.date)))  # type: ignore[arg-type]
-    html = live.renderer.env.get_template("home.html").render(conferences=conferences)
-    return HTMLResponse(html)
+        conferences = list(s.exec(select(Conference).order_by(Conference.date.desc())))  # type: ignore[attr-defined]
+    administered = [
+        c.slug
+        for c in conferences
+        if "admin" in auth.cookie_roles(live.engine, request.session, c.slug)
+    ]
+    return live.renderer.env.get_template("home.html").render(
+        conferences=conferences, administered=administered, error=error, values=values or {}
+    )
+
+
+async def home(request: Request) -> Response:
+    return HTMLResponse(render_home(request), headers={"Cache-Control": "no-store"})
+
+
+NEW_FIELDS = ("source", "slug", "title", "date", "copy")
+
+
+async def new_conference(request: Request) -> Response:
+    """The start page's form: a new conference, blank or copied from one the visitor
+    administers. The creator gets the new conference's admin key in their cookie."""
+    live = live_of(request)
+    async with request.form(max_files=0, max_fields=10, max_part_size=4096) as form:
+        values = {k: v if isinstance(v := form.get(k, ""), str) else "" for k in NEW_FIELDS}
+    source = values["source"]
+    if request.headers.get("origin") is None or not auth.origin_ok(request):
+        error, status = "Biểu mẫu phải gửi từ trang của máy chủ này.", 403
+    elif "admin" not in auth.cookie_roles(live.engine, request.session, source):
+        error, status = "Cần liên kết quản trị của hội nghị nguồn để tạo hội nghị mới.", 403
+    else:
+        args = {**values, "copy": values["copy"] == "1"}
+        try:
+            outcome = await live.run_command(source, "admin", "conference.new", args)
+        except CommandError as e:
+            error, status = e.message, e.status
+        else:
+            slug = outcome.payload["slug"]
+            key = auth.role_keys(live.engine, slug)["admin"]
+            auth.remember(request.session, slug, "admin", key)
+            return RedirectResponse(f"/e/{slug}/admin", status_code=303)
+    return HTMLResponse(render_home(request, error, values), status_code=status)
 
 
 async def mic_page(request: Request) -> Response:
@@ -117,6 +156,26 @@ async def ask_page(request: Request) -> Response:
         c=view.conference, lists=view.lists, values=values, error=error, sent=sent
     )
     return HTMLResponse(html, status_code=status)
+
+
+PRINTS = ("badges", "placards", "seats", "gifts")
+
+
+async def print_page(request: Request) -> Response:
+    """Printable sheets: badges (A6), table placards (A4), the seating plan, gift receipts."""
+    live = live_of(request)
+    slug, name = request.path_params["slug"], request.path_params["name"]
+    if name not in PRINTS:
+        return page_error(live, 404, "Không có trang in này", f"Không có trang in «{name}».")
+    view = live.view(slug)
+    if view is None:
+        return no_conference(live, slug)
+    if not auth.cookie_roles(live.engine, request.session, slug) & set(auth.PRINT_ROLES):
+        return page_error(
+            live, 403, "Cần liên kết truy cập", "Trang in dành cho quản trị và bàn đón tiếp."
+        )
+    html = await asyncio.to_thread(live.renderer.print_page, name, view)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 async def notice_page(request: Request) -> Response:

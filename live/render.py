@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,28 +20,37 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from live.auth import link_label, role_links
+from live.collation import name_sort_key
 from live.imports import DUPLICATE_THRESHOLD, similar
 from live.models import (
     ANSWER_OUTCOMES,
     AT_MIC,
+    CHECKIN_DESKS,
     COMMITMENT_STATUSES,
     FOLLOWUP_STATUSES,
+    GENDERS,
+    LIST_KIND_NAMES,
     LIST_KINDS,
     PROJECTOR_MODE_NAMES,
     QUESTION_SOURCES,
     QUESTION_STATUSES,
     ROLE_NAMES,
     STEP_KIND_NAMES,
+    STEP_KINDS,
     AgendaStep,
     Answer,
     Commitment,
     Conference,
+    Delegate,
+    GiftBatch,
+    GiftRecipient,
     ListItem,
     NoticeEdit,
     Question,
     QuestionAsker,
     RoleKey,
 )
+from live.protocol import introduced
 from live.settings import SCREENS_DIR, STATIC_DIR
 from live.timer import WARNING_SECONDS, Timer, format_clock, phase
 
@@ -62,9 +72,19 @@ SCREENS: dict[str, tuple[str, ...]] = {
     "projector": ("projector-stage", "projector-timer", "projector-media"),
     "moderator": ("mod-bar", "mod-mics", "mod-pending", "mod-queue", "mod-message", "mod-done"),
     "mic": ("mic-panel",),  # kinds "mic:1" … "mic:8": one per floor microphone
-    "admin": ("admin-floor", "admin-links"),
+    "admin": (
+        "admin-conference",
+        "admin-agenda",
+        "admin-lists",
+        "admin-people",
+        "admin-gifts",
+        "admin-floor",
+        "admin-links",
+    ),
     "secretary": ("sec-list", "sec-answer", "sec-notice"),  # "secretary" or "secretary:<id>"
     "followup": ("followup-list",),
+    "checkin": ("checkin-stats", "checkin-list"),
+    "gifts": ("gifts-list",),
 }
 SCREEN_NAMES = {
     "mc": "MC",
@@ -74,6 +94,8 @@ SCREEN_NAMES = {
     "admin": "Quản trị",
     "secretary": "Thư ký",
     "followup": "Theo dõi",
+    "checkin": "Đón tiếp",
+    "gifts": "Trao quà",
 }
 
 
@@ -121,6 +143,10 @@ class View:
     answers: dict[int, Answer]  # question id -> what the secretaries recorded
     commitments: dict[int, list[Commitment]]  # question id -> tasks given
     notice_edits: dict[str, NoticeEdit]  # paragraph key -> the secretaries' own text
+    items: dict[str, list[ListItem]]  # the lists' rows (units' quotas, groups' order)
+    delegates: list[Delegate]  # in Vietnamese name order
+    gifts: list[GiftRecipient]  # in stage order
+    gift_presenters: dict[int, str]  # batch number -> who presents it
     media_dir: Path
     now: float = field(default_factory=time.time)
 
@@ -266,10 +292,128 @@ class View:
                 )
         return sorted(items, key=lambda i: (i["c"].deadline or "9999", i["c"].id))
 
+    # --- delegates, check-in, gifts ------------------------------------------------------
+
+    @property
+    def present(self) -> list[Delegate]:
+        return [d for d in self.delegates if d.checked_in_at is not None]
+
+    def attendance(self) -> dict[str, Any]:
+        """Present / expected, in total, by group (protocol order) and by unit (list order,
+        with its quota); walk-ins count in both."""
+
+        def tally(key: str, names: list[str]) -> list[dict[str, Any]]:
+            rows: dict[str, dict[str, Any]] = {
+                n: {"name": n, "present": 0, "total": 0} for n in names
+            }
+            for d in self.delegates:
+                name = getattr(d, key)
+                if not name:
+                    continue
+                row = rows.setdefault(name, {"name": name, "present": 0, "total": 0})
+                row["total"] += 1
+                row["present"] += d.checked_in_at is not None
+            return [r for r in rows.values() if r["total"]]
+
+        quotas = {u.name: u.delegate_quota for u in self.items["unit"]}
+        units = tally("unit", [u.name for u in self.items["unit"]])
+        for row in units:
+            row["quota"] = quotas.get(row["name"])
+        return {
+            "present": len(self.present),
+            "total": len(self.delegates),
+            "walk_ins": sum(d.walk_in for d in self.delegates),
+            "documents": sum(d.documents_at is not None for d in self.delegates),
+            "groups": tally("group_name", self.lists["group"]),
+            "units": units,
+        }
+
+    def quota_warnings(self) -> list[str]:
+        """Units with more delegates or gift recipients than their quota."""
+        delegates: dict[str, int] = {}
+        for d in self.delegates:
+            delegates[d.unit] = delegates.get(d.unit, 0) + 1
+        gifts: dict[str, int] = {}
+        for g in self.gifts:
+            gifts[g.unit] = gifts.get(g.unit, 0) + 1
+        warnings = []
+        for unit in self.items["unit"]:
+            if delegates.get(unit.name, 0) > unit.delegate_quota:
+                warnings.append(
+                    f"{unit.name}: {delegates[unit.name]} đại biểu, vượt hạn mức {unit.delegate_quota}."
+                )
+            if gifts.get(unit.name, 0) > unit.gift_quota:
+                warnings.append(
+                    f"{unit.name}: {gifts[unit.name]} suất quà, vượt hạn mức {unit.gift_quota}."
+                )
+        return warnings
+
+    def introduced(self, present_only: bool = False) -> list[Delegate]:
+        """The delegates named one by one at the opening, in protocol order (of those
+        present, for the MC; of everyone invited, for placards)."""
+        return introduced(self.present if present_only else self.delegates, self.items["group"])
+
+    def seating(self) -> list[tuple[str, list[Delegate]]]:
+        """(row letter, its delegates by seat number) for the seating plan."""
+        rows: dict[str, list[Delegate]] = {}
+        for d in sorted((d for d in self.delegates if d.seat), key=lambda d: d.seat):
+            rows.setdefault(d.seat[0], []).append(d)
+        return list(rows.items())
+
+    def introductions(self) -> dict[str, Any]:
+        """What the MC reads at the opening, from check-in: the dignitaries present, one by
+        one in protocol order; the other groups as counts."""
+        present = self.present
+        named = self.introduced(present_only=True)
+        others = [d for d in present if d not in named]
+        counts = [
+            (g.name, sum(d.group_name == g.name for d in others)) for g in self.items["group"]
+        ]
+        return {"named": named, "groups": [(n, c) for n, c in counts if c], "total": len(present)}
+
+    @functools.cached_property
+    def _delegates_by_name(self) -> dict[str, list[Delegate]]:
+        found: dict[str, list[Delegate]] = {}
+        for d in self.delegates:
+            found.setdefault(person_key(d.name), []).append(d)
+        return found
+
+    def delegate_for(self, name: str, unit: str) -> Delegate | None:
+        """The delegate an asker is, when the name (and, for namesakes, the unit) match."""
+        found = self._delegates_by_name.get(person_key(name), []) if name else []
+        if len(found) > 1:
+            found = [d for d in found if person_key(d.unit) == person_key(unit)]
+        return found[0] if len(found) == 1 else None
+
+    @property
+    def gift_batches(self) -> list[dict[str, Any]]:
+        size = self.conference.gift_batch_size
+        return [
+            {
+                "number": n // size + 1,
+                "presenters": self.gift_presenters.get(n // size + 1, ""),
+                "recipients": self.gifts[n : n + size],
+            }
+            for n in range(0, len(self.gifts), size)
+        ]
+
+    @property
+    def shown_gift_batch(self) -> dict[str, Any] | None:
+        """The batch on the projector: during the gifts step, once the MC has shown one."""
+        current, n = self.current, self.conference.gift_batch
+        if current is None or current.kind != "gifts" or not 0 < n <= len(self.gift_batches):
+            return None
+        return self.gift_batches[n - 1]
+
     @property
     def in_dialogue(self) -> bool:
         current = self.current
         return bool(current and current.kind == "dialogue")
+
+
+def person_key(text: str) -> str:
+    """A name or unit compared loosely: case and spacing ignored."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 @functools.lru_cache(maxsize=8)
@@ -309,12 +453,14 @@ def load_view(engine: Engine, slug: str, media_dir: Path) -> View | None:
             for a in s.exec(select(QuestionAsker).where(QuestionAsker.question_id.in_(ids))):  # type: ignore[attr-defined]
                 askers.setdefault(a.question_id, []).append(a)
         lists: dict[str, list[str]] = {kind: [] for kind in LIST_KINDS}
+        items: dict[str, list[ListItem]] = {kind: [] for kind in LIST_KINDS}
         for item in s.exec(
             select(ListItem)
             .where(ListItem.conference_id == conf.id)
             .order_by(ListItem.kind, ListItem.position)  # type: ignore[arg-type]
         ):
             lists.setdefault(item.kind, []).append(item.name)
+            items.setdefault(item.kind, []).append(item)
         keys = {
             rk.role: rk.key
             for rk in s.exec(select(RoleKey).where(RoleKey.conference_id == conf.id))
@@ -330,9 +476,37 @@ def load_view(engine: Engine, slug: str, media_dir: Path) -> View | None:
         edits = {
             e.key: e for e in s.exec(select(NoticeEdit).where(NoticeEdit.conference_id == conf.id))
         }
+        delegates = sorted(
+            s.exec(select(Delegate).where(Delegate.conference_id == conf.id)),
+            key=lambda d: name_sort_key(d.name),
+        )
+        gifts = list(
+            s.exec(
+                select(GiftRecipient)
+                .where(GiftRecipient.conference_id == conf.id)
+                .order_by(GiftRecipient.position)  # type: ignore[arg-type]
+            )
+        )
+        presenters = {
+            b.number: b.presenters
+            for b in s.exec(select(GiftBatch).where(GiftBatch.conference_id == conf.id))
+        }
         s.expunge_all()
         return View(
-            conf, steps, questions, askers, lists, keys, answers, commitments, edits, media_dir
+            conf,
+            steps,
+            questions,
+            askers,
+            lists,
+            keys,
+            answers,
+            commitments,
+            edits,
+            items,
+            delegates,
+            gifts,
+            presenters,
+            media_dir,
         )
 
 
@@ -354,11 +528,38 @@ def make_environment() -> Environment:
         ANSWER_OUTCOMES=ANSWER_OUTCOMES,
         COMMITMENT_STATUSES=COMMITMENT_STATUSES,
         FOLLOWUP_STATUSES=FOLLOWUP_STATUSES,
+        STEP_KINDS=STEP_KINDS,
+        LIST_KIND_NAMES=LIST_KIND_NAMES,
+        GENDERS=GENDERS,
+        CHECKIN_DESKS=CHECKIN_DESKS,
     )
     env.filters["json_list"] = json.loads
     env.filters["dmy"] = dmy
-    env.filters.update(clock=format_clock, vn_date=vn_date, screen_name=screen_name)
+    env.filters.update(
+        clock=format_clock,
+        vn_date=vn_date,
+        screen_name=screen_name,
+        plain=plain,
+        hm=hm,
+        money=money,
+    )
     return env
+
+
+def plain(text: str) -> str:
+    """Lower case without diacritics, as the check-in search compares (see live.js)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def hm(epoch: float | None) -> str:
+    """Epoch seconds -> "07:42" in the server's local time ("" for None)."""
+    return time.strftime("%H:%M", time.localtime(epoch)) if epoch is not None else ""
+
+
+def money(value: int) -> str:
+    """2000000 -> "2.000.000" (Vietnamese thousands separator)."""
+    return f"{value:,}".replace(",", ".")
 
 
 def dmy(iso: str) -> str:
@@ -388,7 +589,8 @@ class Renderer:
     def ask_url(self, slug: str) -> str:
         return f"{self.public_base}/e/{slug}/ask"
 
-    @functools.lru_cache(maxsize=32)  # noqa: B019 - one renderer per process, a few URLs
+    # One renderer per process: a few URLs, plus the badge codes of one conference's print.
+    @functools.lru_cache(maxsize=2048)  # noqa: B019
     def qr_svg(self, url: str) -> Markup:
         """A QR code of `url` as inline SVG (segno), dark on white for any phone camera."""
         return Markup(segno.make(url, error="m").svg_inline(border=2, omitsize=True))
@@ -431,6 +633,11 @@ class Renderer:
         ctx["regions_html"] = {name: Markup(html) for name, html in regions.items()}
         ctx.update(extra)
         return self.env.get_template(f"{screen_base(kind)}.html").render(ctx)
+
+    def print_page(self, name: str, view: View) -> str:
+        return self.env.get_template(f"print/{name}.html").render(
+            name=name, view=view, c=view.conference, qr=self.qr_svg
+        )
 
     def message_page(self, title: str, message: str, status: int = 400) -> str:
         return self.env.get_template("message.html").render(

@@ -26,6 +26,7 @@ class Live:
         self.renderer = Renderer(make_environment(), base_url(settings))
         # The notice is drafted from the view by live.notice, which itself builds on render.
         self.renderer.env.globals["notice_of"] = notice_of
+        self.renderer.env.globals["max_upload_mb"] = settings.max_upload_mb
         self.hub = Hub(self._render_for_hub)
         self._locks: dict[str, asyncio.Lock] = {}
         self.ask_limiter = RateLimiter(limit=3, window=60.0)

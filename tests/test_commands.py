@@ -140,11 +140,16 @@ def test_concurrent_commands_are_serialised(engine):
     acknowledged: list[int] = []
     lock = threading.Lock()
 
+    failures: list[BaseException] = []
+
     def press(n: int) -> None:
-        for _ in range(n):
-            outcome = execute(engine, "demo", "mc", "timer.adjust", {"seconds": 1})
-            with lock:
-                acknowledged.append(outcome.seq)
+        try:
+            for _ in range(n):
+                outcome = execute(engine, "demo", "mc", "timer.adjust", {"seconds": 1})
+                with lock:
+                    acknowledged.append(outcome.seq)
+        except BaseException as e:  # a thread's exception would otherwise vanish
+            failures.append(e)
 
     execute(engine, "demo", "mc", "step.goto", {"position": 1}, now=0.0)
     threads = [threading.Thread(target=press, args=(15,)) for _ in range(4)]
@@ -152,6 +157,7 @@ def test_concurrent_commands_are_serialised(engine):
         t.start()
     for t in threads:
         t.join()
+    assert failures == []
     assert sorted(acknowledged) == list(range(2, 62))
     assert [e.seq for e in events(engine)] == list(range(1, 62))
     assert state(engine).timer.duration == 15 * 60 + 60  # no lost update

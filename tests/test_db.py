@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 from live import db
 from live.app import prepare_database
 from live.demo import DEMO_CONFERENCE, DEMO_STEPS
-from live.models import AgendaStep, Conference
+from live.models import AgendaStep, Conference, Delegate, Question
 
 
 def test_new_database_is_wal_and_stamped(engine):
@@ -39,7 +39,14 @@ def test_demo_is_seeded_on_the_first_start_only(settings, engine):
         assert [c.title for c in s.exec(select(Conference))] == ["Đã sửa"]
     # Deleting the demo does not bring it back either.
     with again.begin() as conn:
-        for table in ("question", "listitem", "agendastep"):
+        for table in (
+            "question",
+            "listitem",
+            "agendastep",
+            "delegate",
+            "giftrecipient",
+            "giftbatch",
+        ):
             conn.exec_driver_sql(f"DELETE FROM {table}")
         conn.exec_driver_sql("DELETE FROM rolekey")
         conn.exec_driver_sql("DELETE FROM conference")
@@ -58,9 +65,10 @@ def test_migration_steps_run_once_and_keep_the_data(settings, engine, monkeypatc
         calls.append(1)
         conn.exec_driver_sql("ALTER TABLE conference ADD COLUMN hashtag VARCHAR DEFAULT ''")
 
+    latest = len(db.MIGRATIONS)
     monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, add_column])
-    assert db.migrate(engine) == 1
-    assert db.migrate(engine) == 2
+    assert db.migrate(engine) == latest
+    assert db.migrate(engine) == latest + 1
     assert calls == [1]
     with engine.connect() as conn:
         row = conn.exec_driver_sql("SELECT title, hashtag FROM conference").one()
@@ -78,3 +86,25 @@ def test_cookie_secret_is_made_once_and_kept(engine):
     assert len(first) >= 32
     assert db.cookie_secret(engine, "") == first
     assert db.cookie_secret(engine, "configured") == "configured"
+
+
+def test_a_version_1_database_gains_the_people_tables_and_keeps_its_day(engine):
+    """A database made by the first build (no delegates, gifts or quotas) is upgraded in
+    place: its conference and questions stay, the new tables and columns appear."""
+    with engine.begin() as conn:
+        for table in ("delegate", "giftrecipient", "giftbatch"):
+            conn.exec_driver_sql(f"DROP TABLE {table}")
+        for column in ("seat_rows", "seats_per_row", "gift_batch_size", "gift_batch"):
+            conn.exec_driver_sql(f"ALTER TABLE conference DROP COLUMN {column}")
+        for column in ("delegate_quota", "gift_quota", "introduce"):
+            conn.exec_driver_sql(f"ALTER TABLE listitem DROP COLUMN {column}")
+        conn.exec_driver_sql("DELETE FROM listitem WHERE kind = 'group'")
+        conn.exec_driver_sql("UPDATE conference SET title = 'Ngày hội nghị năm ngoái'")
+    db.set_meta(engine, "schema_version", "1")
+    assert db.migrate(engine) == 1
+    assert db.get_meta(engine, "schema_version") == str(len(db.MIGRATIONS))
+    with Session(engine) as s:
+        conf = s.exec(select(Conference)).one()
+        assert (conf.title, conf.seat_rows, conf.gift_batch) == ("Ngày hội nghị năm ngoái", 10, 0)
+        assert s.exec(select(sa.func.count()).select_from(Question)).one() == 40
+        assert s.exec(select(Delegate)).all() == []

@@ -203,6 +203,6 @@ def test_admin_screen_lists_role_links_with_qr_codes(client, keys):
     assert "/e/demo/ask" in page
     assert page.count("<svg") >= 9  # the public question page and every role link
     # One "change key" button per role with a screen, none for the admin's own key.
-    assert page.count('data-command="role.rotate"') == 5
+    assert page.count('data-command="role.rotate"') == 6  # checkin now has screens
     assert '"role": "admin"' not in page
     assert "Thư ký — theo dõi nhiệm vụ" in page and "Quản trị — màn hình MC" in page

@@ -159,5 +159,19 @@ def text_arg(args: dict[str, Any], key: str, limit: int, required: bool = False)
     return value
 
 
+def bool_arg(args: dict[str, Any], key: str, default: bool | None = None) -> bool:
+    """A true/false argument (a form's checkbox sends "1"/"" or true/false)."""
+    value = args.get(key, default)
+    if value in (True, 1, "1", "true", "on"):
+        return True
+    if value in (False, 0, "0", "false", "", None) and not (value is None and default is None):
+        return False
+    raise CommandError("bad_args", f"«{key}» phải là có/không (true/false).")
+
+
+def id_arg(args: dict[str, Any], key: str = "id") -> int:
+    return int_arg(args, key, 1, 2**31)
+
+
 # Registers the commands of each module (they import the decorator above).
-from live.commands import access, agenda, answers, floor  # noqa: E402, F401
+from live.commands import access, agenda, answers, floor, gifts, people, setup  # noqa: E402, F401

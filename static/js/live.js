@@ -113,6 +113,8 @@ function isDirty(form) {
       // With no option marked selected in the HTML, the browser shows the first one.
       const initial = Math.max(0, [...el.options].findIndex((o) => o.defaultSelected));
       if (el.selectedIndex !== initial) return true;
+    } else if (el.type === "checkbox") {
+      if (el.checked !== el.defaultChecked) return true;
     } else if ("defaultValue" in el && el.value !== el.defaultValue) {
       return true;
     }
@@ -125,7 +127,8 @@ function isBusy(el) {
   if (active && active !== document.body && el.contains(active) && active.closest("form")) return true;
   // Forms marked data-keep (edits, settings) hold unsent work; a closed <details> gives it up.
   const kept = [...el.querySelectorAll("form[data-keep]")].filter((f) => !f.closest("details:not([open])"));
-  return kept.some(isDirty);
+  // An open editor (<details data-hold>) stays open until its person closes it.
+  return kept.some(isDirty) || Boolean(el.querySelector("details[data-hold][open]"));
 }
 
 function swap(regions) {
@@ -145,6 +148,7 @@ function swap(regions) {
     el.querySelectorAll("[data-scroll-top]").forEach((s) => { s.scrollTop = 0; });
   }
   applyFilters();
+  applySearch();
   restoreDrafts();
   tick();
   syncMedia();
@@ -178,13 +182,16 @@ function toast(text) {
 // --- commands -------------------------------------------------------------------------
 const pending = new Map();   // request id -> button
 
-function send(command, args, button, quiet = false) {
+const callbacks = new Map();  // request id -> what to do with its result
+
+function send(command, args, button, quiet = false, onResult = null) {
   if (!socket || socket.readyState !== WebSocket.OPEN || awaitingSnapshot) {
     if (!quiet) toast("Mất kết nối tới máy chủ — lệnh chưa được gửi. Đang kết nối lại…");
     return null;
   }
   const id = nextId++;
   if (button) { button.classList.add("busy"); pending.set(id, button); }
+  if (onResult) callbacks.set(id, onResult);
   socket.send(JSON.stringify({ type: "command", id, command, args }));
   return id;
 }
@@ -194,6 +201,9 @@ const sentForms = new Map();  // request id -> [form, the values it carried]
 function settle(id, result) {
   const button = pending.get(id);
   if (button) { button.classList.remove("busy"); pending.delete(id); }
+  const callback = callbacks.get(id);
+  callbacks.delete(id);
+  if (callback) callback(result);
   const sent = sentForms.get(id);
   sentForms.delete(id);
   if (!sent) return;
@@ -207,6 +217,7 @@ function settle(id, result) {
     for (const el of form.elements) {
       if (!(el.name in values)) continue;
       if (el.tagName === "SELECT") for (const o of el.options) o.defaultSelected = o.value === el.value && el.value === values[el.name];
+      else if (el.type === "checkbox") el.defaultChecked = el.checked;
       else if (el.type !== "file") el.defaultValue = values[el.name];
     }
     const base = form.elements.base_version;
@@ -222,8 +233,20 @@ function settle(id, result) {
 document.addEventListener("click", (event) => {
   const button = event.target.closest("button[data-command]");
   if (!button || button.disabled) return;
-  send(button.dataset.command, button.dataset.args ? JSON.parse(button.dataset.args) : {}, button);
+  if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+  const args = button.dataset.args ? JSON.parse(button.dataset.args) : {};
+  send(button.dataset.command, withPageValues(button, args), button);
 });
+
+// data-with="desk": the command also carries the page's own setting of that name (the
+// check-in desk this browser stands at), which region HTML shared by all desks cannot hold.
+function withPageValues(el, args) {
+  for (const name of (el.dataset.with || "").split(" ").filter(Boolean)) {
+    const input = document.getElementById(name);
+    if (input) args[name] = Number(input.value);
+  }
+  return args;
+}
 
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
@@ -245,7 +268,9 @@ function formArgs(form) {
   const args = {};
   for (const el of form.elements) {
     if (!el.name || el.disabled) continue;
-    if (el.hasAttribute("data-int")) {
+    if (el.type === "checkbox") {
+      args[el.name] = el.checked;
+    } else if (el.hasAttribute("data-int")) {
       if (el.value === "") return null;
       args[el.name] = Number(el.value);
     } else if (el.hasAttribute("data-list")) {
@@ -254,7 +279,7 @@ function formArgs(form) {
       args[el.name] = el.value;
     }
   }
-  return args;
+  return withPageValues(form, args);
 }
 
 function submitForm(form, { quiet = false } = {}) {
@@ -272,6 +297,7 @@ document.addEventListener("submit", (event) => {
   if (!form) return;
   event.preventDefault();
   if (form.dataset.conflict) return;  // settle the conflict first
+  if (event.submitter?.dataset.confirm && !window.confirm(event.submitter.dataset.confirm)) return;
   submitForm(form);
   document.activeElement?.blur();  // sent: updates held back for this form may come in
 });
@@ -445,6 +471,53 @@ document.addEventListener("submit", async (event) => {
     button.textContent = label;
   }
 });
+
+// --- check-in desks --------------------------------------------------------------------
+// Typing filters the list by any part of name, unit, position or badge code, without
+// diacritics; Enter checks in the one delegate found, or the badge code a scanner typed.
+const search = document.getElementById("checkin-search");
+const desk = document.getElementById("desk");
+
+function plain(text) {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+}
+
+function applySearch() {
+  if (!search) return;
+  const words = plain(search.value).split(/\s+/).filter(Boolean);
+  let shown = 0;
+  for (const row of document.querySelectorAll("[data-search]")) {
+    row.hidden = !words.every((w) => row.dataset.search.includes(w));
+    if (!row.hidden) shown++;
+  }
+  document.getElementById("checkin-count").textContent = words.length ? `${shown} người khớp` : "";
+}
+
+function checkIn(args) {
+  send("delegate.checkin", { ...args, desk: Number(desk.value) }, null, false, (result) => {
+    if (!result.ok) return;
+    const seat = result.result.seat ? `ghế ${result.result.seat}` : "chưa xếp ghế";
+    document.getElementById("checkin-last").textContent = `✓ ${result.result.name} — ${seat}`;
+    search.value = "";
+    applySearch();
+  });
+}
+
+if (search) {
+  desk.value = localStorage.getItem(`desk:${slug}`) || desk.value;
+  desk.addEventListener("change", () => localStorage.setItem(`desk:${slug}`, desk.value));
+  search.addEventListener("input", applySearch);
+  search.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    const value = search.value.trim();
+    if (/^DB\d{4}$/i.test(value)) { checkIn({ code: value.toUpperCase() }); return; }
+    const rows = [...document.querySelectorAll("[data-search]")].filter((r) => !r.hidden);
+    if (rows.length === 1 && !rows[0].classList.contains("in")) checkIn({ id: Number(rows[0].dataset.id) });
+    else toast(rows.length === 1 ? "Đại biểu này đã có mặt." : rows.length ? `${rows.length} người khớp: gõ thêm, hoặc bấm «Có mặt» ở đúng người.` : "Không tìm thấy đại biểu nào.");
+  });
+  applySearch();
+}
 
 // --- timers, wall clock, video ---------------------------------------------------------
 export function timerRemaining(el, now) {
