@@ -8,21 +8,16 @@ from dataclasses import replace
 
 from sqlmodel import Session, select
 
-from live.auth import ROLE_SCREENS, role_keys, role_links
-from live.models import ROLE_NAMES, Conference
+from live.auth import link_label, role_keys, role_links
+from live.models import Conference
 from live.settings import Settings, base_url
 
 
 def print_links(settings: Settings, slug: str, keys: dict[str, str]) -> None:
     print(f"Hội nghị «{slug}» — liên kết theo vai trò (giữ kín, mỗi liên kết là một chìa khoá):")
     for role, url in role_links(base_url(settings), slug, keys):
-        print(f"  {ROLE_NAMES[role]:<30} {url}")
-    print(f"  {'Gửi câu hỏi (công khai, mã QR)':<30} {base_url(settings)}/e/{slug}/ask")
-    others = [r for r in keys if r not in ROLE_SCREENS]
-    if others:
-        print("  Khoá của các vai trò khác (màn hình sẽ có ở các bản sau, dùng được với API):")
-        for role in others:
-            print(f"  {ROLE_NAMES[role]:<30} {keys[role]}")
+        print(f"  {link_label(role, url):<38} {url}")
+    print(f"  {'Gửi câu hỏi (công khai, mã QR)':<38} {base_url(settings)}/e/{slug}/ask")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -300,7 +300,7 @@ class View:
 
     def attendance(self) -> dict[str, Any]:
         """Present / expected, in total, by group (protocol order) and by unit (list order,
-        with its quota); walk-ins count in both."""
+        with its quota; guests from outside the list in one row); walk-ins count in all."""
 
         def tally(key: str, names: list[str]) -> list[dict[str, Any]]:
             rows: dict[str, dict[str, Any]] = {
@@ -316,9 +316,18 @@ class View:
             return [r for r in rows.values() if r["total"]]
 
         quotas = {u.name: u.delegate_quota for u in self.items["unit"]}
-        units = tally("unit", [u.name for u in self.items["unit"]])
-        for row in units:
-            row["quota"] = quotas.get(row["name"])
+        by_unit = tally("unit", list(quotas))
+        units = [{**row, "quota": quotas[row["name"]]} for row in by_unit if row["name"] in quotas]
+        guests = [row for row in by_unit if row["name"] not in quotas]
+        if guests:  # delegates of bodies outside the unit list: leaders, agencies, press
+            units.append(
+                {
+                    "name": "Khách mời (ngoài danh sách đơn vị)",
+                    "present": sum(r["present"] for r in guests),
+                    "total": sum(r["total"] for r in guests),
+                    "quota": None,
+                }
+            )
         return {
             "present": len(self.present),
             "total": len(self.delegates),

@@ -473,8 +473,10 @@ document.addEventListener("submit", async (event) => {
 });
 
 // --- check-in desks --------------------------------------------------------------------
-// Typing filters the list by any part of name, unit, position or badge code, without
-// diacritics; Enter checks in the one delegate found, or the badge code a scanner typed.
+// Typing filters the list by any part of name, unit, position or badge code. A word typed
+// without diacritics matches with or without them ("dung": Dũng, Dung, dựng); one typed
+// with them matches exactly ("dũng": Dũng only). Enter checks in the one delegate found,
+// or the badge code a scanner typed.
 const search = document.getElementById("checkin-search");
 const desk = document.getElementById("desk");
 
@@ -484,10 +486,10 @@ function plain(text) {
 
 function applySearch() {
   if (!search) return;
-  const words = plain(search.value).split(/\s+/).filter(Boolean);
+  const words = search.value.normalize("NFC").toLowerCase().split(/\s+/).filter(Boolean);
   let shown = 0;
   for (const row of document.querySelectorAll("[data-search]")) {
-    row.hidden = !words.every((w) => row.dataset.search.includes(w));
+    row.hidden = !words.every((w) => (w === plain(w) ? row.dataset.search : row.dataset.text).includes(w));
     if (!row.hidden) shown++;
   }
   document.getElementById("checkin-count").textContent = words.length ? `${shown} người khớp` : "";
