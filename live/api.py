@@ -199,7 +199,11 @@ IMPORTS = {
     "delegates": ListImport(
         ("admin",),
         lambda view, data, name: read_delegates(
-            data, name, view.lists["group"], [(d.name, d.unit) for d in view.delegates]
+            data,
+            name,
+            view.lists["group"],
+            [(d.name, d.unit) for d in view.delegates],
+            {d.seat: d.name for d in view.delegates if d.seat},
         ),
         "delegate.import",
         "đại biểu",

@@ -10,6 +10,7 @@ Letters first, tones second: "Ánh" sorts before "Bình", and "An" before "Án".
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
@@ -43,6 +44,7 @@ def word_key(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return ranks, tuple(tones)
 
 
+@functools.lru_cache(maxsize=8192)  # every push sorts the same few hundred names again
 def name_sort_key(full_name: str) -> tuple:
     """Key for sorted(): the given name, then the middle name(s), then the family name,
     each compared whole (letters, then tones) before the next."""

@@ -31,6 +31,7 @@ def _v2_people(conn: Connection) -> None:
         ("conference", "seats_per_row", "INTEGER NOT NULL DEFAULT 25"),
         ("conference", "gift_batch_size", "INTEGER NOT NULL DEFAULT 10"),
         ("conference", "gift_batch", "INTEGER NOT NULL DEFAULT 0"),
+        ("conference", "badges_issued", "INTEGER NOT NULL DEFAULT 0"),
         ("listitem", "delegate_quota", "INTEGER NOT NULL DEFAULT 0"),
         ("listitem", "gift_quota", "INTEGER NOT NULL DEFAULT 0"),
         ("listitem", "introduce", "INTEGER NOT NULL DEFAULT 0"),

@@ -371,6 +371,7 @@ def add_people(s: Session, conf: Conference, people: People, now: float) -> None
             Delegate(conference_id=conf.id, code=f"DB{number:04d}", created_at=now, **fields)
         )
     s.add_all(delegates)
+    conf.badges_issued = len(delegates)
     s.flush()
     seats = assign_seats(delegates, groups, units, conf.seat_rows, conf.seats_per_row)
     for delegate in delegates:

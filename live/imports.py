@@ -315,10 +315,32 @@ def read_questions(
 
 
 def read_delegates(
-    data: bytes, filename: str, groups: list[str], existing: Iterable[tuple[str, str]] = ()
+    data: bytes,
+    filename: str,
+    groups: list[str],
+    existing: Iterable[tuple[str, str]] = (),
+    seats: Mapping[str, str] | None = None,
 ) -> DelegateReport:
-    """Read and check a delegate list; `existing`: (name, unit) of the delegates already in."""
-    return read_table(data, filename, DELEGATES, {"group": groups}, existing)
+    """Read and check a delegate list; `existing`: (name, unit) of the delegates already in,
+    `seats`: the seats already given (seat -> name). A seat given twice is a problem."""
+    report = read_table(data, filename, DELEGATES, {"group": groups}, existing)
+    taken = dict(seats or {})
+    problems = list(report.problems)
+    column = DELEGATE_COLUMNS["seat"][0]  # the file's own header is not kept this far
+    for row in report.rows:
+        if not row.seat:
+            continue
+        if row.seat in taken:
+            problems.append(
+                RowProblem(
+                    row.line,
+                    column,
+                    f"Dòng {row.line}: ghế {row.seat} đã xếp cho {taken[row.seat]}",
+                )
+            )
+        else:
+            taken[row.seat] = f"{row.name} (dòng {row.line})"
+    return TableReport(report.rows, problems)
 
 
 def read_gifts(data: bytes, filename: str, units: list[str]) -> GiftReport:

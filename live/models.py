@@ -130,6 +130,9 @@ class Conference(HasTimer, table=True):
     # shows batch `gift_batch` during the gifts step (0 = the step's title card).
     gift_batch_size: int = 10
     gift_batch: int = 0
+    # Badge codes handed out so far: a removed delegate's code is never given again,
+    # since a badge may already be printed with it.
+    badges_issued: int = 0
 
 
 class AgendaStep(SQLModel, table=True):

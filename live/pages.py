@@ -33,7 +33,10 @@ def render_home(request: Request, error: str = "", values: dict | None = None) -
         if "admin" in auth.cookie_roles(live.engine, request.session, c.slug)
     ]
     return live.renderer.env.get_template("home.html").render(
-        conferences=conferences, administered=administered, error=error, values=values or {}
+        conferences=conferences,
+        administered=administered,
+        error=error,
+        values=values or dict.fromkeys(NEW_FIELDS, ""),
     )
 
 

@@ -67,6 +67,7 @@ SCREENS: dict[str, tuple[str, ...]] = {
         "mc-timer",
         "mc-next",
         "mc-projector",
+        "mc-hall",
         "mc-agenda",
     ),
     "projector": ("projector-stage", "projector-timer", "projector-media"),

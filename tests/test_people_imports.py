@@ -99,8 +99,10 @@ def gifts(data: bytes, name: str = "qua.xlsx") -> GiftReport:
 
 
 def delegate(**changes: object) -> list[object]:
-    """The first demo delegate with some cells changed."""
+    """The first demo delegate with some cells changed (no seat unless given: a seat twice
+    in one file is a problem of its own)."""
     row = list(DELEGATES[0])
+    changes = {"seat": "", **changes}
     for key, value in changes.items():
         row[["name", "gender", "position", "unit", "group", "rank", "seat"].index(key) + 1] = value
     return row
@@ -493,3 +495,16 @@ def test_every_row_problem_names_its_line_and_column() -> None:
             assert p.message.startswith(f"Dòng {p.line}: "), p
             assert p.column, p
             assert "câu hỏi" not in p.message, p
+
+
+def test_a_seat_given_twice_or_already_taken_is_a_problem() -> None:
+    rows = [
+        delegate(name="Nguyễn Văn An", seat="A1"),
+        delegate(name="Hoàng Thị Lụa", seat="a-01"),
+        delegate(name="Lê Văn Tám", seat="B2"),
+    ]
+    report = read_delegates(xlsx(rows, DELEGATE_HEADERS), "x.xlsx", GROUPS, (), {"B02": "Đỗ Hà"})
+    assert [(p.line, p.message) for p in report.problems] == [
+        (5, "Dòng 5: ghế A01 đã xếp cho Nguyễn Văn An (dòng 4)"),
+        (6, "Dòng 6: ghế B02 đã xếp cho Đỗ Hà"),
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlmodel import func, select
+from sqlmodel import select
 
 from live.commands import CommandError, Ctx, bool_arg, command, id_arg, int_arg, text_arg
 from live.imports import seat_code
@@ -83,18 +83,13 @@ def check_seat_free(ctx: Ctx, seat: str, who: Delegate | None) -> None:
         raise CommandError("seat_taken", f"Ghế {seat} đã xếp cho {taken.name}.", 409)
 
 
-def next_code(ctx: Ctx) -> int:
-    """The number of the next badge code: codes are "DB" + 4 digits, so the greatest sorts last."""
-    last = ctx.session.exec(
-        select(func.max(Delegate.code)).where(Delegate.conference_id == ctx.conf.id)
-    ).one()
-    return int(last[2:]) + 1 if last else 1
-
-
-def add_delegate(ctx: Ctx, fields: dict[str, Any], number: int) -> Delegate:
+def add_delegate(ctx: Ctx, fields: dict[str, Any]) -> Delegate:
+    """A new delegate with the next badge code ("DB" + 4 digits, never reused)."""
     assert ctx.conf.id is not None
     check_seat_free(ctx, fields.get("seat", ""), None)
-    d = Delegate(conference_id=ctx.conf.id, code=f"DB{number:04d}", created_at=ctx.now, **fields)
+    ctx.conf.badges_issued += 1
+    code = f"DB{ctx.conf.badges_issued:04d}"
+    d = Delegate(conference_id=ctx.conf.id, code=code, created_at=ctx.now, **fields)
     ctx.session.add(d)
     ctx.session.flush()
     return d
@@ -116,7 +111,7 @@ def delegate_add(ctx: Ctx) -> dict[str, Any]:
         fields.update(walk_in=True, checked_in_at=ctx.now, checkin_desk=desk)
     elif ctx.role != "admin":
         raise CommandError("bad_args", "Bàn đón tiếp chỉ thêm đại biểu đến trực tiếp (cần «desk»).")
-    d = add_delegate(ctx, fields, next_code(ctx))
+    d = add_delegate(ctx, fields)
     return {
         "id": d.id,
         "code": d.code,
@@ -138,17 +133,15 @@ def delegate_import(ctx: Ctx) -> dict[str, Any]:
         raise CommandError(
             "bad_args", f"«rows» phải là danh sách 1…{MAX_DELEGATES - have} đại biểu."
         )
-    number = next_code(ctx)
     codes = []
     for i, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             raise CommandError("bad_args", f"Dòng {i}: không phải một đại biểu.")
         try:
-            d = add_delegate(ctx, delegate_fields(ctx, row, False), number)
+            d = add_delegate(ctx, delegate_fields(ctx, row, False))
         except CommandError as e:  # one bad row refuses the whole list
             raise CommandError(e.code, f"Đại biểu thứ {i}: {e.message}", e.status) from e
         codes.append(d.code)
-        number += 1
     return {"count": len(codes), "first": codes[0], "last": codes[-1]}
 
 

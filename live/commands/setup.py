@@ -3,6 +3,7 @@ units with their quotas, delegate groups in protocol order), and next year's cop
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from datetime import date
@@ -18,12 +19,14 @@ from live.models import (
     LIST_KINDS,
     STEP_KINDS,
     AgendaStep,
+    Answer,
     Commitment,
     Conference,
     Delegate,
     GiftRecipient,
     ListItem,
     Question,
+    QuestionAsker,
 )
 
 ADMIN = ("admin",)
@@ -178,10 +181,43 @@ def step_move(ctx: Ctx) -> dict[str, Any]:
 # fixed everywhere it was chosen).
 LIST_USES: dict[str, list[Any]] = {
     "field": [Question.field],
-    "agency": [Question.agency, Commitment.lead_agency],
+    "agency": [
+        Question.agency,
+        Commitment.lead_agency,
+        Answer.responder_agency,
+        Answer.referred_to,
+    ],
     "unit": [Question.asker_unit, Delegate.unit, GiftRecipient.unit],
     "group": [Delegate.group_name],
 }
+
+
+def rename_uses(ctx: Ctx, kind: str, old: str, new: str) -> None:
+    for column in LIST_USES[kind]:
+        table = column.class_
+        ctx.session.exec(  # type: ignore[call-overload]
+            sa.update(table)
+            .where(table.conference_id == ctx.conf.id, column == old)
+            .values({column.key: new})
+        )
+    if kind == "unit":  # askers merged into a question carry their own unit
+        questions = select(Question.id).where(Question.conference_id == ctx.conf.id)
+        ctx.session.exec(  # type: ignore[call-overload]
+            sa.update(QuestionAsker)
+            .where(QuestionAsker.question_id.in_(questions))  # type: ignore[attr-defined]
+            .where(QuestionAsker.unit == old)  # type: ignore[arg-type]
+            .values(unit=new)
+        )
+    if kind == "agency":  # cooperating agencies are a JSON list in each commitment
+        for c in ctx.session.exec(
+            select(Commitment).where(Commitment.conference_id == ctx.conf.id)
+        ):
+            names = json.loads(c.cooperating)
+            if old in names:
+                c.cooperating = json.dumps(
+                    [new if n == old else n for n in names], ensure_ascii=False
+                )
+                ctx.session.add(c)
 
 
 def list_kind(ctx: Ctx) -> str:
@@ -265,13 +301,7 @@ def list_edit(ctx: Ctx) -> dict[str, Any]:
     if new != old:
         check_new_name([i for i in items if i is not item], new, kind)
         item.name = new
-        for column in LIST_USES[kind]:
-            table = column.class_
-            ctx.session.exec(  # type: ignore[call-overload]
-                sa.update(table)
-                .where(table.conference_id == ctx.conf.id, column == old)
-                .values({column.key: new})
-            )
+        rename_uses(ctx, kind, old, new)
     apply_item_settings(ctx, item)
     ctx.session.add(item)
     return {

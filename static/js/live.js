@@ -143,7 +143,10 @@ function swap(regions) {
     }
     delete deferred[id];
     el.classList.remove("has-update");
+    // A <details data-remember="name"> someone opened stays open across the swap.
+    const opened = [...el.querySelectorAll("details[data-remember][open]")].map((d) => d.dataset.remember);
     el.innerHTML = html;
+    for (const d of el.querySelectorAll("details[data-remember]")) if (opened.includes(d.dataset.remember)) d.open = true;
     lastHtml[id] = html;
     el.querySelectorAll("[data-scroll-top]").forEach((s) => { s.scrollTop = 0; });
   }
