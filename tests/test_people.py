@@ -766,7 +766,7 @@ def test_gift_add_import_edit_remove_move(engine):
     assert [(g.name, g.position) for g in gifts[-2:]] == [("Hà Văn Một", 32), ("Hà Văn Hai", 33)]
     bad = [{"name": "Hà Văn Ba", "unit": UNIT}, {"name": "Hà Văn Bốn", "unit": "Không có"}]
     e = refused(engine, "admin", "gift.import", rows=bad)
-    assert e.code == "bad_args" and e.message.startswith("Người thứ 2:")
+    assert e.code == "bad_args" and e.message.startswith("Dòng 2 (người nhận quà):")
     assert refused(engine, "admin", "gift.import", rows=[]).code == "bad_args"
     assert refused(engine, "admin", "gift.import", rows=["x"]).code == "bad_args"
     assert len(view(engine).gifts) == 33  # nothing of the refused list

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -171,6 +171,33 @@ def bool_arg(args: dict[str, Any], key: str, default: bool | None = None) -> boo
 
 def id_arg(args: dict[str, Any], key: str = "id") -> int:
     return int_arg(args, key, 1, 2**31)
+
+
+T = TypeVar("T")
+
+
+def import_rows(ctx: Ctx, room: int, noun: str, add: Callable[[dict[str, Any]], T]) -> list[T]:
+    """Apply `add` to each object of the `rows` argument (1…`room` of them), all or none:
+    a bad row refuses the whole list, naming which one, and the transaction rolls back."""
+    rows = ctx.args.get("rows")
+    if not isinstance(rows, list) or not 1 <= len(rows) <= room:
+        raise CommandError("bad_args", f"«rows» phải là danh sách 1…{max(room, 1)} {noun}.")
+    added = []
+    for i, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise CommandError("bad_args", f"Dòng {i}: không phải một {noun}.")
+        try:
+            added.append(add(row))
+        except CommandError as e:
+            raise CommandError(e.code, f"Dòng {i} ({noun}): {e.message}", e.status) from e
+    return added
+
+
+def store_order(ctx: Ctx, items: Sequence[Any]) -> None:
+    """Number `items` 1, 2, … in this order (their `position`)."""
+    for i, item in enumerate(items, start=1):
+        item.position = i
+        ctx.session.add(item)
 
 
 # Registers the commands of each module (they import the decorator above).

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import select
 
-from live.commands import CommandError, Ctx, command, int_arg, text_arg
+from live.commands import CommandError, Ctx, command, import_rows, int_arg, text_arg
 from live.models import AT_MIC, QUESTION_SOURCES, QUESTION_STATUSES, Question, QuestionAsker
 from live.timer import Timer
 
@@ -440,18 +440,8 @@ def mc_message_clear(ctx: Ctx) -> dict[str, Any]:
     FLOOR,
 )
 def question_import(ctx: Ctx) -> dict[str, Any]:
-    rows = ctx.args.get("rows")
-    if not isinstance(rows, list) or not rows or len(rows) > MAX_IMPORT:
-        raise CommandError("bad_args", f"«rows» phải là danh sách 1…{MAX_IMPORT} câu hỏi.")
-    numbers = []
-    for i, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            raise CommandError("bad_args", f"Dòng {i}: không phải một câu hỏi.")
-        try:
-            q = new_question(
-                Ctx(ctx.session, ctx.conf, row, ctx.now, ctx.role), "written", "queued"
-            )
-        except CommandError as e:  # one bad row refuses the whole list: nothing half-imported
-            raise CommandError(e.code, f"Câu thứ {i}: {e.message}", e.status) from e
-        numbers.append(q.number)
+    def add(row: dict[str, Any]) -> Question:
+        return new_question(Ctx(ctx.session, ctx.conf, row, ctx.now, ctx.role), "written", "queued")
+
+    numbers = [q.number for q in import_rows(ctx, MAX_IMPORT, "câu hỏi", add)]
     return {"count": len(numbers), "first": numbers[0], "last": numbers[-1]}

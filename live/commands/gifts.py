@@ -7,7 +7,17 @@ from typing import Any
 
 from sqlmodel import select
 
-from live.commands import CommandError, Ctx, bool_arg, command, id_arg, int_arg, text_arg
+from live.commands import (
+    CommandError,
+    Ctx,
+    bool_arg,
+    command,
+    id_arg,
+    import_rows,
+    int_arg,
+    store_order,
+    text_arg,
+)
 from live.models import GiftBatch, GiftRecipient, ListItem
 
 ADMIN = ("admin",)
@@ -87,22 +97,21 @@ def gift_add(ctx: Ctx) -> dict[str, Any]:
     ADMIN,
 )
 def gift_import(ctx: Ctx) -> dict[str, Any]:
-    rows = ctx.args.get("rows")
     have = len(recipients(ctx))
-    if not isinstance(rows, list) or not rows or have + len(rows) > MAX_RECIPIENTS:
-        raise CommandError(
-            "bad_args", f"«rows» phải là danh sách 1…{MAX_RECIPIENTS - have} người nhận quà."
-        )
     assert ctx.conf.id is not None
-    for i, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            raise CommandError("bad_args", f"Dòng {i}: không phải một người nhận quà.")
-        try:
-            fields = recipient_fields(ctx, row, False)
-        except CommandError as e:  # one bad row refuses the whole list
-            raise CommandError(e.code, f"Người thứ {i}: {e.message}", e.status) from e
-        ctx.session.add(GiftRecipient(conference_id=ctx.conf.id, position=have + i, **fields))
-    return {"count": len(rows), "total": have + len(rows)}
+    conference_id = ctx.conf.id
+
+    def add(row: dict[str, Any]) -> GiftRecipient:
+        r = GiftRecipient(
+            conference_id=conference_id, position=0, **recipient_fields(ctx, row, False)
+        )
+        ctx.session.add(r)
+        return r
+
+    added = import_rows(ctx, MAX_RECIPIENTS - have, "người nhận quà", add)
+    for i, r in enumerate(added, start=have + 1):
+        r.position = i
+    return {"count": len(added), "total": have + len(added)}
 
 
 @command("gift.edit", "Sửa người nhận quà `id` (các trường gửi kèm, như khi thêm).", ADMIN)
@@ -120,9 +129,7 @@ def gift_remove(ctx: Ctx) -> dict[str, Any]:
     r = recipient_of(ctx)
     rest = [other for other in recipients(ctx) if other is not r]
     ctx.session.delete(r)
-    for i, other in enumerate(rest, start=1):
-        other.position = i
-        ctx.session.add(other)
+    store_order(ctx, rest)
     ctx.conf.gift_batch = min(ctx.conf.gift_batch, batch_count(ctx, len(rest)))
     return {"id": r.id, "name": r.name}
 
@@ -136,9 +143,7 @@ def gift_move(ctx: Ctx) -> dict[str, Any]:
     to = int_arg(ctx.args, "to", 1, len(order))
     order.remove(r)
     order.insert(to - 1, r)
-    for i, other in enumerate(order, start=1):
-        other.position = i
-        ctx.session.add(other)
+    store_order(ctx, order)
     return {"id": r.id, "to": to}
 
 

@@ -12,7 +12,16 @@ from typing import Any
 
 from sqlmodel import select
 
-from live.commands import CommandError, Ctx, bool_arg, command, id_arg, int_arg, text_arg
+from live.commands import (
+    CommandError,
+    Ctx,
+    bool_arg,
+    command,
+    id_arg,
+    import_rows,
+    int_arg,
+    text_arg,
+)
 from live.imports import seat_code
 from live.models import CHECKIN_DESKS, GENDERS, Delegate, ListItem
 from live.protocol import MAX_ROWS, HallTooSmall, assign_seats
@@ -127,21 +136,11 @@ def delegate_add(ctx: Ctx) -> dict[str, Any]:
     ADMIN,
 )
 def delegate_import(ctx: Ctx) -> dict[str, Any]:
-    rows = ctx.args.get("rows")
-    have = len(delegates(ctx))
-    if not isinstance(rows, list) or not rows or have + len(rows) > MAX_DELEGATES:
-        raise CommandError(
-            "bad_args", f"«rows» phải là danh sách 1…{MAX_DELEGATES - have} đại biểu."
-        )
-    codes = []
-    for i, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            raise CommandError("bad_args", f"Dòng {i}: không phải một đại biểu.")
-        try:
-            d = add_delegate(ctx, delegate_fields(ctx, row, False))
-        except CommandError as e:  # one bad row refuses the whole list
-            raise CommandError(e.code, f"Đại biểu thứ {i}: {e.message}", e.status) from e
-        codes.append(d.code)
+    room = MAX_DELEGATES - len(delegates(ctx))
+    added = import_rows(
+        ctx, room, "đại biểu", lambda row: add_delegate(ctx, delegate_fields(ctx, row, False))
+    )
+    codes = [d.code for d in added]
     return {"count": len(codes), "first": codes[0], "last": codes[-1]}
 
 

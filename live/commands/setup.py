@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from live.auth import ensure_role_keys
-from live.commands import CommandError, Ctx, bool_arg, command, int_arg, text_arg
+from live.commands import CommandError, Ctx, bool_arg, command, int_arg, store_order, text_arg
 from live.models import (
     LIST_KIND_NAMES,
     LIST_KINDS,
@@ -322,9 +322,7 @@ def list_remove(ctx: Ctx) -> dict[str, Any]:
     items = list_items(ctx, kind)
     item = find_item(items, text_arg(ctx.args, "name", 200, required=True), kind)
     ctx.session.delete(item)
-    for i, other in enumerate((i for i in items if i is not item), start=1):
-        other.position = i
-        ctx.session.add(other)
+    store_order(ctx, [i for i in items if i is not item])
     return {"kind": kind, "name": item.name}
 
 
@@ -336,9 +334,7 @@ def list_move(ctx: Ctx) -> dict[str, Any]:
     to = int_arg(ctx.args, "to", 1, len(items))
     items.remove(item)
     items.insert(to - 1, item)
-    for i, other in enumerate(items, start=1):
-        other.position = i
-        ctx.session.add(other)
+    store_order(ctx, items)
     return {"kind": kind, "name": item.name, "to": to}
 
 
