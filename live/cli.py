@@ -71,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         # Screens sit on a LAN: compression would cost CPU per socket per push and ~40 KiB
         # of memory per connection for bandwidth nobody is short of.
         ws_per_message_deflate=False,
-        ws_ping_interval=10,
-        ws_ping_timeout=10,
+        ws_ping_interval=settings.ws_ping_seconds,
+        ws_ping_timeout=settings.ws_ping_seconds,
         log_level="warning",
     )
     return 0

@@ -29,6 +29,9 @@ class Settings:
     seed_demo: bool = True
     # Largest uploaded media file, in megabytes.
     max_upload_mb: int = 2048
+    # Websocket keep-alive: a ping this often (seconds); a peer silent as long again after
+    # it (a phone that left the hall, a laptop asleep) is dropped.
+    ws_ping_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -50,6 +53,8 @@ class Settings:
             s = replace(s, seed_demo=v.lower() not in ("0", "false", "no"))
         if v := env.get("LIVE_MAX_UPLOAD_MB"):
             s = replace(s, max_upload_mb=int(v))
+        if v := env.get("LIVE_WS_PING_SECONDS"):
+            s = replace(s, ws_ping_seconds=float(v))
         return s
 
 
