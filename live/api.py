@@ -13,7 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from live import auth
+from live import audit, auth
 from live.commands import CommandError
 from live.imports import TableReport, read_delegates, read_gifts, read_questions
 from live.minutes import followup_xlsx, minutes_csv, minutes_xlsx
@@ -304,6 +304,44 @@ DOWNLOADS: dict[str, tuple[Callable[[View], bytes], str, str]] = {
         "theo-doi-nhiem-vu",
     ),
 }
+
+
+async def api_audit(request: Request) -> Response:
+    """The audit log as XLSX or CSV, with the same filter as the page (role admin)."""
+    live = live_of(request)
+    slug, fmt = request.path_params["slug"], request.path_params["fmt"]
+    if fmt not in ("xlsx", "csv"):
+        return api_error(404, "not_found", "Không có tệp này.")
+    if "admin" not in api_roles(request, slug):
+        return api_error(401, *UNAUTHORIZED)
+    f = audit.AuditFilter.of(request.query_params)
+    page = await asyncio.to_thread(audit.load_events, live.engine, slug, f, 0, None)
+    if page is None:
+        return api_error(404, "not_found", "Không tìm thấy hội nghị.")
+    make, media_type = (
+        (audit.audit_xlsx, DOWNLOADS["minutes.xlsx"][1])
+        if fmt == "xlsx"
+        else (audit.audit_csv, DOWNLOADS["minutes.csv"][1])
+    )
+    data = await asyncio.to_thread(make, page)
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="nhat-ky-{slug}.{fmt}"'},
+    )
+
+
+async def api_frames(request: Request) -> Response:
+    """The projector's frames for the replay (role admin)."""
+    live = live_of(request)
+    slug = request.path_params["slug"]
+    if "admin" not in api_roles(request, slug):
+        return api_error(401, *UNAUTHORIZED)
+    view = live.view(slug)
+    if view is None or view.conference.id is None:
+        return api_error(404, "not_found", "Không tìm thấy hội nghị.")
+    kept = await asyncio.to_thread(audit.frames, live.engine, view.conference.id)
+    return JSONResponse({"slug": slug, "frames": kept})
 
 
 async def api_download(request: Request) -> Response:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -19,21 +21,26 @@ from starlette.staticfiles import StaticFiles
 
 from live import db, demo
 from live.api import (
+    api_audit,
     api_command,
     api_download,
     api_error,
+    api_frames,
     api_import,
     api_state,
     api_upload_media,
 )
+from live.models import Conference
 from live.pages import (
     ask_page,
+    audit_page,
     home,
     mic_page,
     new_conference,
     notice_page,
     page_error,
     print_page,
+    replay_page,
     screen_page,
     secretary_page,
 )
@@ -71,6 +78,11 @@ def prepare_database(settings: Settings) -> Engine:
     return engine
 
 
+def conference_slugs(engine: Engine) -> list[str]:
+    with Session(engine) as s:
+        return list(s.exec(select(Conference.slug)))
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     engine = prepare_database(settings)
@@ -78,6 +90,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        for slug in await asyncio.to_thread(conference_slugs, engine):
+            await live.record(slug)  # the replay starts from what the projector shows now
         yield
         await live.hub.close()
 
@@ -90,6 +104,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/e/{slug}/secretary/{question:int}", secretary_page),
         Route("/e/{slug}/notice", notice_page),
         Route("/e/{slug}/print/{name}", print_page),
+        Route("/e/{slug}/audit", audit_page),
+        Route("/e/{slug}/replay", replay_page),
+        Route("/api/e/{slug}/audit.{fmt:str}", api_audit),
+        Route("/api/e/{slug}/frames", api_frames),
         Route("/e/{slug}/{screen}", screen_page),
         WebSocketRoute("/ws/e/{slug}", ws_endpoint),
         Route("/api/e/{slug}/state", api_state),

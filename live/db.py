@@ -40,9 +40,15 @@ def _v2_people(conn: Connection) -> None:
             conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
 
 
+def _v3_projector_frames(conn: Connection) -> None:
+    """Issue 6: what the projector showed, for the replay of the day."""
+    SQLModel.metadata.create_all(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     lambda conn: None,
     _v2_people,
+    _v3_projector_frames,
 ]
 
 

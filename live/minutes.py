@@ -150,13 +150,17 @@ def minutes_xlsx(view: View) -> bytes:
     return save(wb)
 
 
-def minutes_csv(view: View) -> bytes:
+def table_csv(columns: list[tuple[str, int]], body: list[list[Any]]) -> bytes:
     """UTF-8 with a BOM, so Excel on a Vietnamese Windows opens the diacritics right."""
     text = io.StringIO()
     writer = csv.writer(text)
-    writer.writerow([name for name, _ in COLUMNS])
-    writer.writerows(rows(view))
+    writer.writerow([name for name, _ in columns])
+    writer.writerows(body)
     return ("\ufeff" + text.getvalue()).encode("utf-8")
+
+
+def minutes_csv(view: View) -> bytes:
+    return table_csv(COLUMNS, rows(view))
 
 
 FOLLOWUP_COLUMNS = [

@@ -173,6 +173,19 @@ class Event(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class ProjectorFrame(SQLModel, table=True):
+    """What the hall projector showed from event `seq` on: its regions' HTML (JSON), kept
+    whenever it changed, so the day can be replayed from the log."""
+
+    __table_args__ = (UniqueConstraint("conference_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    seq: int
+    at: float
+    regions: str  # JSON {region: html}
+
+
 class ListItem(SQLModel, table=True):
     """The conference's configurable lists: fields (lĩnh vực), agencies (sở, ngành), units."""
 

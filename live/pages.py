@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from urllib.parse import urlencode
 
 from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from live import auth
+from live import audit, auth
 from live.commands import CommandError
 from live.models import ROLE_NAMES, Conference
 from live.runtime import Live, live_of
@@ -178,6 +179,59 @@ async def print_page(request: Request) -> Response:
             live, 403, "Cần liên kết truy cập", "Trang in dành cho quản trị và bàn đón tiếp."
         )
     html = await asyncio.to_thread(live.renderer.print_page, name, view)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+def admin_view_or_error(request: Request) -> tuple[Live, str] | Response:
+    """The admin-only pages' check: the conference exists and the cookie holds its admin key."""
+    live = live_of(request)
+    slug = request.path_params["slug"]
+    if live.view(slug) is None:
+        return no_conference(live, slug)
+    if "admin" not in auth.cookie_roles(live.engine, request.session, slug):
+        return page_error(live, 403, "Cần liên kết truy cập", "Trang này dành cho quản trị.")
+    return live, slug
+
+
+async def audit_page(request: Request) -> Response:
+    """The audit log: every command, newest first, filtered by role, command and words."""
+    checked = admin_view_or_error(request)
+    if isinstance(checked, Response):
+        return checked
+    live, slug = checked
+    f = audit.AuditFilter.of(request.query_params)
+    page_no = max(
+        1, min(10_000, int(p) if (p := request.query_params.get("page", "1")).isdigit() else 1)
+    )
+    page = await asyncio.to_thread(
+        audit.load_events, live.engine, slug, f, (page_no - 1) * audit.PAGE_SIZE
+    )
+    assert page is not None
+    query = urlencode({"role": f.role, "command": f.command, "q": f.text})
+    html = live.renderer.env.get_template("audit.html").render(
+        c=page.conference,
+        page=page,
+        f=f,
+        page_no=page_no,
+        pages=max(1, -(-page.total // audit.PAGE_SIZE)),
+        query=query,
+        roles=audit.ROLE_LABELS,
+        change_text=audit.change_text,
+        command_summary=audit.command_summary,
+        local_time=audit.local_time,
+    )
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+async def replay_page(request: Request) -> Response:
+    """The day's projector, replayed from the frames kept after each command."""
+    checked = admin_view_or_error(request)
+    if isinstance(checked, Response):
+        return checked
+    live, slug = checked
+    view = live.view(slug)
+    assert view is not None
+    html = live.renderer.env.get_template("replay.html").render(c=view.conference)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Collection
 from typing import Any
@@ -10,11 +11,14 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from starlette.requests import HTTPConnection
 
+from live.audit import record_frame
 from live.commands import Outcome, execute
 from live.hub import Hub
 from live.notice import notice_of
 from live.render import Renderer, View, load_view, make_environment
 from live.settings import Settings, base_url
+
+log = logging.getLogger("live")
 
 
 class Live:
@@ -29,6 +33,8 @@ class Live:
         self.renderer.env.globals["max_upload_mb"] = settings.max_upload_mb
         self.hub = Hub(self._render_for_hub)
         self._locks: dict[str, asyncio.Lock] = {}
+        self._recorders: dict[str, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
         self.ask_limiter = RateLimiter(limit=3, window=60.0)
 
     def view(self, slug: str) -> View | None:
@@ -51,7 +57,20 @@ class Live:
         self.hub.changed(slug)
         if locked_out := outcome.payload.get("locked_out"):
             self.hub.lock_out(slug, locked_out)
+        task = asyncio.create_task(self.record(slug))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
         return outcome
+
+    async def record(self, slug: str) -> None:
+        """Keep the projector's picture for the replay, after the command is pushed."""
+        async with self._recorders.setdefault(slug, asyncio.Lock()):
+            try:
+                view = await asyncio.to_thread(self.view, slug)
+                if view is not None:
+                    await asyncio.to_thread(record_frame, self.engine, self.renderer, view)
+            except Exception:  # the replay losing a frame must never disturb the day
+                log.exception("could not keep the projector frame of %s", slug)
 
     def presence(self, slug: str) -> dict[str, int]:
         ch = self.hub.channels.get(slug)
