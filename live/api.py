@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from live import audit, auth
-from live.commands import CommandError
+from live.commands import CommandError, parse_json
 from live.imports import TableReport, read_delegates, read_gifts, read_questions
 from live.minutes import followup_xlsx, minutes_csv, minutes_xlsx
 from live.models import ROLE_NAMES
@@ -36,7 +36,7 @@ def api_roles(request: Request, slug: str) -> set[str]:
     live = live_of(request)
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        role = auth.role_for_key(live.engine, slug, header[7:].strip())
+        role = live.role_for_key(request, slug, header[7:].strip())
         return {role} if role else set()
     if request.method != "GET" and (
         request.headers.get("origin") is None or not auth.origin_ok(request)
@@ -98,7 +98,7 @@ async def api_command(request: Request) -> Response:
     if role is None:
         return api_error(401, *UNAUTHORIZED)
     try:
-        body = await request.json()
+        body = parse_json(await request.body())
     except ValueError:
         return api_error(400, "bad_json", "Thân yêu cầu phải là JSON.")
     if not isinstance(body, dict) or not isinstance(body.get("command"), str):

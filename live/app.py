@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from live import db, demo
 from live.api import (
@@ -44,7 +45,7 @@ from live.pages import (
     screen_page,
     secretary_page,
 )
-from live.runtime import Live, live_of
+from live.runtime import Live, TooManyAttempts, live_of
 from live.settings import STATIC_DIR, Settings
 from live.sockets import ws_endpoint
 
@@ -59,6 +60,48 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return page_error(
         live_of(request), exc.status_code, titles.get(exc.status_code, "Có lỗi"), str(exc.detail)
     )
+
+
+async def too_many_attempts(request: Request, exc: Exception) -> Response:
+    message = TooManyAttempts.message
+    if request.url.path.startswith("/api/"):
+        return api_error(429, "rate_limited", message)
+    return page_error(live_of(request), 429, "Quá nhiều lần thử", message)
+
+
+# Every HTML page and file: no inline script or style anywhere (the templates have none),
+# nothing from another origin, never framed; role links carry keys, so no Referer leaves
+# for another site ("no-referrer" would also make Chromium send "Origin: null" on our own
+# form posts).
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        b"media-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; "
+        b"base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """ASGI middleware adding SECURITY_HEADERS to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -121,19 +164,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
     ]
     middleware = [
+        Middleware(SecurityHeaders),
         Middleware(
             SessionMiddleware,
             secret_key=db.cookie_secret(engine, settings.secret_key),
             session_cookie="live_session",
             same_site="lax",
             max_age=60 * 60 * 24 * 30,
-        )
+        ),
     ]
     app = Starlette(
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={HTTPException: http_error, Exception: server_error},
+        exception_handlers={
+            HTTPException: http_error,
+            TooManyAttempts: too_many_attempts,
+            Exception: server_error,
+        },
     )
     app.state.live = live
     return app

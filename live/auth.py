@@ -146,6 +146,23 @@ def link_label(role: str, url: str) -> str:
     return ROLE_NAMES[role]
 
 
+CSRF_FIELD = "csrf"
+
+
+def csrf_token(session: MutableMapping[str, Any]) -> str:
+    """The token an HTML form of this browser carries (kept in its signed session cookie,
+    which a page of another site cannot read, and SameSite=Lax does not send cross-site)."""
+    token = session.get(CSRF_FIELD)
+    if not isinstance(token, str):
+        token = session[CSRF_FIELD] = secrets.token_urlsafe(16)
+    return token
+
+
+def csrf_ok(session: MutableMapping[str, Any], sent: Any) -> bool:
+    token = session.get(CSRF_FIELD)
+    return isinstance(token, str) and isinstance(sent, str) and secrets.compare_digest(token, sent)
+
+
 def origin_ok(conn: HTTPConnection) -> bool:
     """Browsers send Origin; a page of another site must not drive our screens."""
     origin = conn.headers.get("origin")

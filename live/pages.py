@@ -36,6 +36,7 @@ def render_home(request: Request, error: str = "", values: dict | None = None) -
     return live.renderer.env.get_template("home.html").render(
         conferences=conferences,
         administered=administered,
+        csrf=auth.csrf_token(request.session),
         error=error,
         values=values or dict.fromkeys(NEW_FIELDS, ""),
     )
@@ -45,7 +46,7 @@ async def home(request: Request) -> Response:
     return HTMLResponse(render_home(request), headers={"Cache-Control": "no-store"})
 
 
-NEW_FIELDS = ("source", "slug", "title", "date", "copy")
+NEW_FIELDS = ("source", "slug", "title", "date", "copy", auth.CSRF_FIELD)
 
 
 async def new_conference(request: Request) -> Response:
@@ -55,8 +56,15 @@ async def new_conference(request: Request) -> Response:
     async with request.form(max_files=0, max_fields=10, max_part_size=4096) as form:
         values = {k: v if isinstance(v := form.get(k, ""), str) else "" for k in NEW_FIELDS}
     source = values["source"]
-    if request.headers.get("origin") is None or not auth.origin_ok(request):
-        error, status = "Biểu mẫu phải gửi từ trang của máy chủ này.", 403
+    if (
+        request.headers.get("origin") is None
+        or not auth.origin_ok(request)
+        or not auth.csrf_ok(request.session, values[auth.CSRF_FIELD])
+    ):
+        error, status = (
+            "Biểu mẫu phải gửi từ trang của máy chủ này (tải lại trang rồi gửi lại).",
+            403,
+        )
     elif "admin" not in auth.cookie_roles(live.engine, request.session, source):
         error, status = "Cần liên kết quản trị của hội nghị nguồn để tạo hội nghị mới.", 403
     else:
@@ -92,7 +100,7 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
         return no_conference(live, slug)
     key = request.query_params.get("key")
     if key is not None:
-        role = auth.role_for_key(live.engine, slug, key)
+        role = live.role_for_key(request, slug, key)  # TooManyAttempts: 429 (live.app)
         if role is None:
             return page_error(
                 live,
@@ -141,8 +149,12 @@ async def ask_page(request: Request) -> Response:
             for name, limit in ASK_FIELDS.items():
                 value = form.get(name, "")
                 values[name] = value[: limit + 1] if isinstance(value, str) else ""
+            sent_token = form.get(auth.CSRF_FIELD)
         client = request.client.host if request.client else "?"
-        if not live.ask_limiter.allow(f"{slug}/{client}", time.monotonic()):
+        if not auth.csrf_ok(request.session, sent_token):
+            error = "Phiên gửi câu hỏi đã hết hạn. Xin bấm «Gửi câu hỏi» lại một lần nữa."
+            status = 403
+        elif not live.ask_limiter.allow(f"{slug}/{client}", time.monotonic()):
             error = "Đồng chí vừa gửi nhiều câu hỏi liền nhau. Xin đợi một phút rồi gửi tiếp."
             status = 429
         else:
@@ -157,7 +169,12 @@ async def ask_page(request: Request) -> Response:
             except CommandError as e:
                 error, status = e.message, e.status
     html = live.renderer.env.get_template("ask.html").render(
-        c=view.conference, lists=view.lists, values=values, error=error, sent=sent
+        c=view.conference,
+        lists=view.lists,
+        values=values,
+        error=error,
+        sent=sent,
+        csrf=auth.csrf_token(request.session),
     )
     return HTMLResponse(html, status_code=status)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
 from collections.abc import Collection
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from starlette.requests import HTTPConnection
 
+from live import auth
 from live.audit import record_frame
 from live.commands import Outcome, execute
 from live.hub import Hub
@@ -36,6 +38,9 @@ class Live:
         self._recorders: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.ask_limiter = RateLimiter(limit=3, window=60.0)
+        # Wrong keys per client address: keys are 144 random bits, so this is not what keeps
+        # them secret; it keeps a script from hammering the key check (and the database).
+        self.key_limiter = RateLimiter(limit=30, window=60.0)
 
     def view(self, slug: str) -> View | None:
         return load_view(self.engine, slug, self.settings.media_dir)
@@ -72,9 +77,27 @@ class Live:
             except Exception:  # the replay losing a frame must never disturb the day
                 log.exception("could not keep the projector frame of %s", slug)
 
+    def role_for_key(self, conn: HTTPConnection, slug: str, key: Any) -> str | None:
+        """The role of a key; raises TooManyAttempts once a client has sent 30 wrong keys
+        within a minute, whatever it sends next, until the minute has passed."""
+        client = conn.client.host if conn.client else "?"
+        now = time.monotonic()
+        if self.key_limiter.exhausted(client, now):
+            raise TooManyAttempts
+        role = auth.role_for_key(self.engine, slug, key)
+        if role is None:
+            self.key_limiter.allow(client, now)  # counts the failure
+        return role
+
     def presence(self, slug: str) -> dict[str, int]:
         ch = self.hub.channels.get(slug)
         return ch.presence() if ch else {}
+
+
+class TooManyAttempts(Exception):
+    """A client sent too many wrong keys; answered with 429."""
+
+    message = "Quá nhiều lần thử mã truy cập sai. Xin đợi một phút rồi thử lại."
 
 
 def live_of(conn: HTTPConnection) -> Live:
@@ -88,6 +111,11 @@ class RateLimiter:
     def __init__(self, limit: int, window: float) -> None:
         self.limit, self.window = limit, window
         self.events: dict[str, deque[float]] = {}
+
+    def exhausted(self, key: str, now: float) -> bool:
+        """True when `key` has used up its events in the current window (records nothing)."""
+        seen = self.events.get(key, ())
+        return sum(1 for t in seen if t > now - self.window) >= self.limit
 
     def allow(self, key: str, now: float) -> bool:
         if len(self.events) > 10_000:  # forget clients that went quiet

@@ -13,9 +13,9 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketState
 
 from live import auth
-from live.commands import CommandError
+from live.commands import CommandError, parse_json
 from live.hub import Channel, Subscriber
-from live.runtime import Live, live_of
+from live.runtime import Live, TooManyAttempts, live_of
 
 log = logging.getLogger("live.sockets")
 
@@ -31,7 +31,10 @@ async def ws_endpoint(websocket: WebSocket) -> None:
     def authorise() -> str | None:
         # A key only matches if the conference exists: no need to load it.
         if key is not None:
-            roles = {r} if (r := auth.role_for_key(live.engine, slug, key)) else set()
+            try:
+                roles = {r} if (r := live.role_for_key(websocket, slug, key)) else set()
+            except TooManyAttempts:
+                return None
         else:
             roles = auth.cookie_roles(live.engine, websocket.session, slug)
         return auth.screen_role(screen, roles)
@@ -77,7 +80,7 @@ async def handle_frame(
         )
         return
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except ValueError:
         data = None
     if not isinstance(data, dict):

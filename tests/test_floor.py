@@ -30,7 +30,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sqlalchemy.engine import Engine, Row
 
 from live.app import prepare_database
-from live.commands import COMMANDS, CommandError, execute
+from live.commands import COMMANDS, UNPRINTABLE, CommandError, execute
 from live.db import make_engine
 from live.models import AT_MIC, Conference, Event, Question, QuestionAsker
 from live.settings import Settings
@@ -239,7 +239,7 @@ def int_refusal(value: Any, lo: int, hi: int) -> str | None:
 def text_refusal(value: Any, limit: int, required: bool) -> str | None:
     if value is None:
         value = ""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or UNPRINTABLE.search(value):
         return "bad_args"
     if required and not value.strip():
         return "missing"

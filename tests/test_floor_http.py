@@ -1,6 +1,7 @@
 """The floor over HTTP: importing the units' lists, and the public question page."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -108,12 +109,37 @@ def test_import_needs_a_moderator_and_a_known_format(client, keys):
     assert r.status_code == 400 and r.json()["problems"]
 
 
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, "the form carries its CSRF token"
+    return match.group(1)
+
+
+def ask(client, data: dict[str, str]):
+    """Send the phone form as a browser does: load it, then post it with its token."""
+    token = csrf_of(client.get("/e/demo/ask").text)
+    return client.post("/e/demo/ask", data={**data, "csrf": token})
+
+
+def test_the_phone_form_needs_its_token(client, engine):
+    before = len(questions(engine))
+    data = {"asker_name": "A", "asker_unit": "B", "text": "Câu hỏi từ trang khác"}
+    r = client.post("/e/demo/ask", data=data)
+    assert r.status_code == 403 and "hết hạn" in r.text
+    assert "Câu hỏi từ trang khác" in r.text  # kept, with a fresh token to send again
+    r = client.post("/e/demo/ask", data={**data, "csrf": "forged"})
+    assert r.status_code == 403
+    assert len(questions(engine)) == before
+    assert ask(client, data).status_code == 200
+    assert len(questions(engine)) == before + 1
+
+
 def test_phone_question_lands_pending_and_moderator_approves(client, keys, engine):
     page = client.get("/e/demo/ask")
     assert page.status_code == 200 and "Gửi câu hỏi" in page.text
-    r = client.post(
-        "/e/demo/ask",
-        data={
+    r = ask(
+        client,
+        {
             "asker_name": "Quách Thị Ngọc",
             "asker_unit": "Công đoàn các Khu công nghiệp tỉnh",
             "text": "Khi nào có nhà trẻ gần KCN?",
@@ -133,9 +159,7 @@ def test_phone_question_lands_pending_and_moderator_approves(client, keys, engin
 
 
 def test_phone_form_keeps_what_was_typed_on_error(client):
-    r = client.post(
-        "/e/demo/ask", data={"asker_name": "", "asker_unit": "X", "text": "Câu hỏi của tôi"}
-    )
+    r = ask(client, {"asker_name": "", "asker_unit": "X", "text": "Câu hỏi của tôi"})
     assert r.status_code == 400
     assert "Xin ghi họ tên" in r.text
     assert "Câu hỏi của tôi" in r.text  # nothing typed is lost
@@ -144,9 +168,7 @@ def test_phone_form_keeps_what_was_typed_on_error(client):
 def test_phone_submissions_are_rate_limited(client, engine):
     before = len(questions(engine))
     codes = [
-        client.post(
-            "/e/demo/ask", data={"asker_name": "A", "asker_unit": "B", "text": f"Câu {i}"}
-        ).status_code
+        ask(client, {"asker_name": "A", "asker_unit": "B", "text": f"Câu {i}"}).status_code
         for i in range(5)
     ]
     assert codes == [200, 200, 200, 429, 429]
@@ -154,9 +176,9 @@ def test_phone_submissions_are_rate_limited(client, engine):
 
 
 def test_html_in_a_phone_question_is_text_everywhere(client, keys, engine):
-    client.post(
-        "/e/demo/ask",
-        data={
+    ask(
+        client,
+        {
             "asker_name": "<img src=x onerror=alert(1)>",
             "asker_unit": "U",
             "text": "<script>alert(1)</script>",

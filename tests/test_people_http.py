@@ -4,6 +4,7 @@ printable sheets, the check-in screen, and the start page's "new conference" for
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -234,6 +235,11 @@ def test_a_new_conference_from_the_start_page_form(server):
         assert home.status_code == 200 and 'action="/conferences"' not in home.text
 
     with browser(server, "admin") as admin:
+        token = re.search(r'name="csrf" value="([^"]+)"', admin.get("/").text)
+        assert token, "the start page's form carries its CSRF token"
+        FORM["csrf"] = token.group(1)
+        r = admin.post("/conferences", data={**FORM, "csrf": "forged"}, headers=origin)
+        assert r.status_code == 403
         r = admin.post("/conferences", data=FORM)  # no Origin: not from our page
         assert r.status_code == 403
         r = admin.post("/conferences", data=FORM, headers={"Origin": "http://evil.example"})

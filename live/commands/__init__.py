@@ -9,6 +9,7 @@ commands serve the screens' buttons (over the websocket) and the HTTP API.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -144,14 +145,36 @@ def int_arg(args: dict[str, Any], key: str, lo: int, hi: int) -> int:
     return value
 
 
+# What XML 1.0 cannot hold (C0 controls but tab and line breaks, U+FFFE, U+FFFF): text with
+# them would break the Word and Excel exports of the whole conference.
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def parse_json(data: str | bytes) -> Any:
+    """JSON sent by a client, or ValueError: also for nesting too deep for the parser, and
+    for lone surrogates ("\\ud800"), which no reply, database or export can encode."""
+    try:
+        value = json.loads(data)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (RecursionError, UnicodeEncodeError) as e:
+        raise ValueError(str(e)) from None
+    return value
+
+
+def printable(key: str, value: str) -> str:
+    if UNPRINTABLE.search(value):
+        raise CommandError("bad_args", f"«{key}» có ký tự điều khiển không hợp lệ.")
+    return value
+
+
 def text_arg(args: dict[str, Any], key: str, limit: int, required: bool = False) -> str:
-    """A text argument, trimmed, at most `limit` characters."""
+    """A text argument, trimmed, at most `limit` characters, without control characters."""
     value = args.get(key, "")
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise CommandError("bad_args", f"«{key}» phải là chữ.")
-    value = value.strip()
+    value = printable(key, value).strip()
     if required and not value:
         raise CommandError("missing", f"Thiếu «{key}».")
     if len(value) > limit:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from live.commands import CommandError, Ctx, command, int_arg, text_arg
+from live.commands import CommandError, Ctx, command, int_arg, printable, text_arg
 from live.models import (
     ANSWER_OUTCOMES,
     COMMITMENT_STATUSES,
@@ -101,7 +101,7 @@ def cooperating_arg(ctx: Ctx) -> str:
     for item in value:
         if not isinstance(item, str) or len(item.strip()) > 200:
             raise CommandError("bad_args", "Mỗi cơ quan phối hợp phải là chữ, tối đa 200 ký tự.")
-        if item.strip():
+        if printable("cooperating", item).strip():
             names.append(item.strip())
     return json.dumps(names, ensure_ascii=False)
 
