@@ -35,8 +35,6 @@ class Live:
         self.renderer.env.globals["max_upload_mb"] = settings.max_upload_mb
         self.hub = Hub(self._render_for_hub)
         self._locks: dict[str, asyncio.Lock] = {}
-        self._recorders: dict[str, asyncio.Lock] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
         self.ask_limiter = RateLimiter(limit=3, window=60.0)
         # Wrong keys per client address: keys are 144 random bits, so this is not what keeps
         # them secret; it keeps a script from hammering the key check (and the database).
@@ -59,23 +57,21 @@ class Live:
         lock = self._locks.setdefault(slug, asyncio.Lock())
         async with lock:
             outcome = await asyncio.to_thread(execute, self.engine, slug, role, name, args)
-        self.hub.changed(slug)
-        if locked_out := outcome.payload.get("locked_out"):
-            self.hub.lock_out(slug, locked_out)
-        task = asyncio.create_task(self.record(slug))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+            self.hub.changed(slug)
+            if locked_out := outcome.payload.get("locked_out"):
+                self.hub.lock_out(slug, locked_out)
+            # Still holding the lock, so the picture kept is this command's, not a later one's.
+            await self.record(slug)
         return outcome
 
     async def record(self, slug: str) -> None:
-        """Keep the projector's picture for the replay, after the command is pushed."""
-        async with self._recorders.setdefault(slug, asyncio.Lock()):
-            try:
-                view = await asyncio.to_thread(self.view, slug)
-                if view is not None:
-                    await asyncio.to_thread(record_frame, self.engine, self.renderer, view)
-            except Exception:  # the replay losing a frame must never disturb the day
-                log.exception("could not keep the projector frame of %s", slug)
+        """Keep the projector's picture for the replay (after the push is on its way)."""
+        try:
+            view = await asyncio.to_thread(self.view, slug)
+            if view is not None:
+                await asyncio.to_thread(record_frame, self.engine, self.renderer, view)
+        except Exception:  # the replay losing a frame must never disturb the day
+            log.exception("could not keep the projector frame of %s", slug)
 
     def role_for_key(self, conn: HTTPConnection, slug: str, key: Any) -> str | None:
         """The role of a key; raises TooManyAttempts once a client has sent 30 wrong keys
