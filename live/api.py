@@ -54,12 +54,23 @@ def api_role(request: Request, slug: str) -> str | None:
 UNAUTHORIZED = ("unauthorized", "Thiếu hoặc sai mã truy cập (Authorization: Bearer <key>).")
 
 
+def refusal(request: Request, slug: str, allowed: set[str]) -> JSONResponse | None:
+    """401 without a valid key, 403 with a key of a role not `allowed`, else None."""
+    roles = api_roles(request, slug)
+    if not roles:
+        return api_error(401, *UNAUTHORIZED)
+    if not roles & allowed:
+        names = " hoặc ".join(ROLE_NAMES[r] for r in sorted(allowed))
+        return api_error(403, "forbidden", f"Chỉ {names} được tải tệp này.")
+    return None
+
+
 async def api_state(request: Request) -> Response:
     live = live_of(request)
     slug = request.path_params["slug"]
     if api_role(request, slug) is None:
         return api_error(401, *UNAUTHORIZED)
-    view = live.view(slug)
+    view = await live.aview(slug)
     if view is None:
         return api_error(404, "not_found", "Không tìm thấy hội nghị.")
     current = view.current
@@ -241,7 +252,7 @@ async def api_import(request: Request) -> Response:
         return api_error(400, "bad_form", "Không đọc được tệp gửi lên.")
     if len(data) > IMPORT_LIMIT:
         return api_error(413, "too_large", "Tệp quá lớn (tối đa 10 MB).")
-    view = live.view(slug)
+    view = await live.aview(slug)
     if view is None:
         return api_error(404, "not_found", "Không tìm thấy hội nghị.")
     report = await asyncio.to_thread(spec.read, view, data, filename)
@@ -261,7 +272,7 @@ async def api_import(request: Request) -> Response:
         outcome = await live.run_command(slug, role, spec.command, {"rows": rows})
     except CommandError as e:
         return api_error(e.status, e.code, e.message)
-    after = live.view(slug)
+    after = await live.aview(slug)
     warnings = after.quota_warnings() if after is not None else []
     duplicates = getattr(report, "duplicates", [])  # look-alike questions: a hint only
     extra = {"duplicates": [list(pair) for pair in duplicates]} if kind == "questions" else {}
@@ -312,8 +323,8 @@ async def api_audit(request: Request) -> Response:
     slug, fmt = request.path_params["slug"], request.path_params["fmt"]
     if fmt not in ("xlsx", "csv"):
         return api_error(404, "not_found", "Không có tệp này.")
-    if "admin" not in api_roles(request, slug):
-        return api_error(401, *UNAUTHORIZED)
+    if refused := refusal(request, slug, {"admin"}):
+        return refused
     f = audit.AuditFilter.of(request.query_params)
     page = await asyncio.to_thread(audit.load_events, live.engine, slug, f, 0, None)
     if page is None:
@@ -335,9 +346,9 @@ async def api_frames(request: Request) -> Response:
     """The projector's frames for the replay (role admin)."""
     live = live_of(request)
     slug = request.path_params["slug"]
-    if "admin" not in api_roles(request, slug):
-        return api_error(401, *UNAUTHORIZED)
-    view = live.view(slug)
+    if refused := refusal(request, slug, {"admin"}):
+        return refused
+    view = await live.aview(slug)
     if view is None or view.conference.id is None:
         return api_error(404, "not_found", "Không tìm thấy hội nghị.")
     kept = await asyncio.to_thread(audit.frames, live.engine, view.conference.id)
@@ -350,9 +361,9 @@ async def api_download(request: Request) -> Response:
     slug, name = request.path_params["slug"], request.path_params["name"]
     if name not in DOWNLOADS:
         return api_error(404, "not_found", "Không có tệp này.")
-    if not api_roles(request, slug) & {"secretary", "admin"}:
-        return api_error(401, *UNAUTHORIZED)
-    view = live.view(slug)
+    if refused := refusal(request, slug, {"secretary", "admin"}):
+        return refused
+    view = await live.aview(slug)
     if view is None:
         return api_error(404, "not_found", "Không tìm thấy hội nghị.")
     make, media_type, prefix = DOWNLOADS[name]

@@ -189,6 +189,8 @@ class Channel:
             return
         sub.dropped = True
         self.leave(sub)
+        while not sub.queue.empty():  # what it could not take is not kept for it
+            sub.queue.get_nowait()
         log.info("closing a %s screen of %s (%d)", sub.kind, self.slug, code)
         task = asyncio.create_task(_close_quietly(sub.socket, code))
         _background.add(task)
@@ -240,8 +242,11 @@ def _reclaim_frozen() -> None:
 
 
 async def _close_quietly(socket: Socket, code: int) -> None:
+    # No timeout: a peer that is slow, not gone, must still get the close frame after the
+    # data already in its buffers, or it would sit on a stale picture; a gone peer's
+    # connection is ended by the ping timeout, which ends this wait too.
     with contextlib.suppress(Exception):
-        await asyncio.wait_for(socket.close(code), timeout=2)
+        await socket.close(code)
 
 
 class Hub:

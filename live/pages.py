@@ -95,12 +95,14 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
     screen = screen or request.path_params["screen"]
     if not auth.valid_screen(screen) or screen == "mic":  # a runner's page names its mic
         return page_error(live, 404, "Không có màn hình này", f"Không có màn hình «{screen}».")
-    view = live.view(slug)
-    if view is None:
+    # Who is asking is settled before the conference is read: a stranger reloading a page
+    # costs one small query, not a whole view.
+    if not await asyncio.to_thread(auth.role_keys, live.engine, slug):
         return no_conference(live, slug)
     key = request.query_params.get("key")
     if key is not None:
-        role = live.role_for_key(request, slug, key)  # TooManyAttempts: 429 (live.app)
+        # TooManyAttempts: 429 (live.app)
+        role = await asyncio.to_thread(live.role_for_key, request, slug, key)
         if role is None:
             return page_error(
                 live,
@@ -118,7 +120,8 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
             )
         auth.remember(request.session, slug, role, key)
         return RedirectResponse(request.url.path, status_code=303)
-    role = auth.screen_role(screen, auth.cookie_roles(live.engine, request.session, slug))
+    roles = await asyncio.to_thread(auth.cookie_roles, live.engine, request.session, slug)
+    role = auth.screen_role(screen, roles)
     if role is None:
         return page_error(
             live,
@@ -126,6 +129,9 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
             "Cần liên kết truy cập",
             "Màn hình này chỉ mở được bằng liên kết có mã truy cập do ban tổ chức cấp.",
         )
+    view = await live.aview(slug)
+    if view is None:  # removed in between
+        return no_conference(live, slug)
     html = live.renderer.page(screen, view, live.presence(slug), role=role)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
@@ -137,7 +143,7 @@ async def ask_page(request: Request) -> Response:
     """The public page delegates open from the QR code to send a question."""
     live = live_of(request)
     slug = request.path_params["slug"]
-    view = live.view(slug)
+    view = await live.aview(slug)
     if view is None:
         return no_conference(live, slug)
     values = dict.fromkeys(ASK_FIELDS, "")
@@ -188,7 +194,7 @@ async def print_page(request: Request) -> Response:
     slug, name = request.path_params["slug"], request.path_params["name"]
     if name not in PRINTS:
         return page_error(live, 404, "Không có trang in này", f"Không có trang in «{name}».")
-    view = live.view(slug)
+    view = await live.aview(slug)
     if view is None:
         return no_conference(live, slug)
     if not auth.cookie_roles(live.engine, request.session, slug) & set(auth.PRINT_ROLES):
@@ -199,20 +205,22 @@ async def print_page(request: Request) -> Response:
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
-def admin_view_or_error(request: Request) -> tuple[Live, str] | Response:
+async def admin_only(request: Request) -> tuple[Live, str] | Response:
     """The admin-only pages' check: the conference exists and the cookie holds its admin key."""
     live = live_of(request)
     slug = request.path_params["slug"]
-    if live.view(slug) is None:
+    if not await asyncio.to_thread(auth.role_keys, live.engine, slug):
         return no_conference(live, slug)
-    if "admin" not in auth.cookie_roles(live.engine, request.session, slug):
+    if "admin" not in await asyncio.to_thread(
+        auth.cookie_roles, live.engine, request.session, slug
+    ):
         return page_error(live, 403, "Cần liên kết truy cập", "Trang này dành cho quản trị.")
     return live, slug
 
 
 async def audit_page(request: Request) -> Response:
     """The audit log: every command, newest first, filtered by role, command and words."""
-    checked = admin_view_or_error(request)
+    checked = await admin_only(request)
     if isinstance(checked, Response):
         return checked
     live, slug = checked
@@ -242,11 +250,11 @@ async def audit_page(request: Request) -> Response:
 
 async def replay_page(request: Request) -> Response:
     """The day's projector, replayed from the frames kept after each command."""
-    checked = admin_view_or_error(request)
+    checked = await admin_only(request)
     if isinstance(checked, Response):
         return checked
     live, slug = checked
-    view = live.view(slug)
+    view = await live.aview(slug)
     assert view is not None
     html = live.renderer.env.get_template("replay.html").render(c=view.conference)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
@@ -256,7 +264,7 @@ async def notice_page(request: Request) -> Response:
     """The conclusion notice as a printable A4 page (secretaries and admin)."""
     live = live_of(request)
     slug = request.path_params["slug"]
-    view = live.view(slug)
+    view = await live.aview(slug)
     if view is None:
         return no_conference(live, slug)
     roles = auth.cookie_roles(live.engine, request.session, slug)
