@@ -102,14 +102,22 @@ async def api_state(request: Request) -> Response:
     )
 
 
+MAX_COMMAND_BODY = 16 * 1024 * 1024  # 2,000 imported questions of 4,000 characters fit
+
+
 async def api_command(request: Request) -> Response:
     live = live_of(request)
     slug = request.path_params["slug"]
     role = api_role(request, slug)
     if role is None:
         return api_error(401, *UNAUTHORIZED)
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_COMMAND_BODY:  # read no further than that, whatever is sent
+            return api_error(413, "too_large", "Lệnh quá lớn (tối đa 16 MB).")
     try:
-        body = parse_json(await request.body())
+        body = parse_json(bytes(raw))
     except ValueError:
         return api_error(400, "bad_json", "Thân yêu cầu phải là JSON.")
     if not isinstance(body, dict) or not isinstance(body.get("command"), str):
@@ -157,6 +165,8 @@ async def api_upload_media(request: Request) -> Response:
             return api_error(415, "bad_type", "Chỉ nhận video MP4, WebM, OGV hoặc M4V.")
         if upload.size is not None and upload.size > limit:
             return api_error(*too_large)
+        if not looks_like_video(upload.file):
+            return api_error(415, "bad_type", "Tệp này không phải video MP4, WebM hoặc OGV.")
         name = f"{uuid.uuid4().hex[:12]}{suffix}"
         target = live.settings.media_dir / name
         await asyncio.to_thread(_store, upload.file, target)
@@ -287,6 +297,14 @@ async def api_import(request: Request) -> Response:
             **extra,
         }
     )
+
+
+def looks_like_video(file: Any) -> bool:
+    """The container's signature: WebM/Matroska (EBML), MP4/M4V (an "ftyp" box), Ogg."""
+    file.seek(0)
+    head = file.read(12)
+    file.seek(0)
+    return head.startswith((b"\x1a\x45\xdf\xa3", b"OggS")) or head[4:8] == b"ftyp"
 
 
 def _store(source: Any, target: Path) -> None:

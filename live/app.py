@@ -54,12 +54,22 @@ log = logging.getLogger("live")
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    if request.url.path.startswith("/api/"):
-        return api_error(exc.status_code, "http_error", str(exc.detail))
-    titles = {404: "Không tìm thấy trang", 405: "Phương thức không được phép"}
-    return page_error(
-        live_of(request), exc.status_code, titles.get(exc.status_code, "Có lỗi"), str(exc.detail)
+    status = exc.status_code
+    title, message, code = HTTP_ERRORS.get(
+        status, ("Có lỗi", "Yêu cầu không hợp lệ.", "http_error")
     )
+    if request.url.path.startswith("/api/"):
+        return api_error(status, code, message)
+    return page_error(live_of(request), status, title, message)
+
+
+# Starlette's own refusals (routing, body parsing), said in Vietnamese.
+HTTP_ERRORS = {
+    400: ("Yêu cầu không hợp lệ", "Yêu cầu không đọc được.", "bad_request"),
+    404: ("Không tìm thấy trang", "Không có địa chỉ này.", "not_found"),
+    405: ("Phương thức không được phép", "Địa chỉ này không nhận phương thức này.", "bad_method"),
+    413: ("Quá lớn", "Dữ liệu gửi lên quá lớn.", "too_large"),
+}
 
 
 async def too_many_attempts(request: Request, exc: Exception) -> Response:
@@ -129,6 +139,7 @@ def conference_slugs(engine: Engine) -> list[str]:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     engine = prepare_database(settings)
+    settings.media_dir.mkdir(parents=True, exist_ok=True)  # uploads are served from it
     live = Live(settings, engine)
 
     @contextlib.asynccontextmanager

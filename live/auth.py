@@ -62,8 +62,8 @@ def role_keys(engine: Engine, slug: str) -> dict[str, str]:
 
 
 def role_for_key(engine: Engine, slug: str, key: Any) -> str | None:
-    if not isinstance(key, str) or not key or len(key) > 200:
-        return None
+    if not isinstance(key, str) or not key or len(key) > 200 or not key.isascii():
+        return None  # keys are URL-safe ASCII; compare_digest refuses other text
     keys = role_keys(engine, slug)
     for role, k in keys.items():
         if secrets.compare_digest(k, key):
@@ -80,7 +80,10 @@ def cookie_roles(engine: Engine, session: MutableMapping[str, Any], slug: str) -
     return {
         role
         for role, key in stored.items()
-        if isinstance(key, str) and role in keys and secrets.compare_digest(keys[role], key)
+        if isinstance(key, str)
+        and role in keys
+        and key.isascii()  # compare_digest takes ASCII text only
+        and secrets.compare_digest(keys[role], key)
     }
 
 
@@ -160,7 +163,12 @@ def csrf_token(session: MutableMapping[str, Any]) -> str:
 
 def csrf_ok(session: MutableMapping[str, Any], sent: Any) -> bool:
     token = session.get(CSRF_FIELD)
-    return isinstance(token, str) and isinstance(sent, str) and secrets.compare_digest(token, sent)
+    return (
+        isinstance(token, str)
+        and isinstance(sent, str)
+        and sent.isascii()
+        and secrets.compare_digest(token, sent)
+    )
 
 
 def origin_ok(conn: HTTPConnection) -> bool:

@@ -51,6 +51,7 @@ class Subscriber:
         self.queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_SIZE)
         self.sender: asyncio.Task[None] | None = None
         self.dropped = False
+        self.closing: asyncio.Task[None] | None = None  # the hub's close, once dropped
 
     def offer(self, message: str) -> bool:
         try:
@@ -192,9 +193,9 @@ class Channel:
         while not sub.queue.empty():  # what it could not take is not kept for it
             sub.queue.get_nowait()
         log.info("closing a %s screen of %s (%d)", sub.kind, self.slug, code)
-        task = asyncio.create_task(_close_quietly(sub.socket, code))
-        _background.add(task)
-        task.add_done_callback(_background.discard)
+        sub.closing = asyncio.create_task(_close_quietly(sub.socket, code))
+        _background.add(sub.closing)
+        sub.closing.add_done_callback(_background.discard)
 
     # --- presence ------------------------------------------------------------------------
 

@@ -277,8 +277,8 @@ def read_table(
         text = _decode(data)
         if text is None:
             return _file_problem(BAD_CSV)
-        delimiter = max(",;\t", key=lambda d: _delimiter_score(text, d, spec))
         try:
+            delimiter = max(",;\t", key=lambda d: _delimiter_score(text, d, spec))
             reader = csv.reader(io.StringIO(text), delimiter=delimiter)
             return _check([reader], spec, keyed, existing)
         except csv.Error:

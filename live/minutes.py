@@ -129,6 +129,13 @@ def table_workbook(title: str, columns: list[tuple[str, int]], body: list[list[A
 
 
 def save(wb: Workbook) -> bytes:
+    """The workbook's bytes. Any text that openpyxl took for a formula because it starts
+    with "=" (a question typed as "=HYPERLINK(…)") is written as the text it is."""
+    for sheet in wb.worksheets:
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -150,12 +157,21 @@ def minutes_xlsx(view: View) -> bytes:
     return save(wb)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: Any) -> Any:
+    """A text a spreadsheet would run as a formula ("=HYPERLINK(…)"), quoted with an
+    apostrophe, which Excel shows as plain text (OWASP's advice for CSV injection)."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def table_csv(columns: list[tuple[str, int]], body: list[list[Any]]) -> bytes:
     """UTF-8 with a BOM, so Excel on a Vietnamese Windows opens the diacritics right."""
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow([name for name, _ in columns])
-    writer.writerows(body)
+    writer.writerows([[inert(value) for value in row] for row in body])
     return ("\ufeff" + text.getvalue()).encode("utf-8")
 
 

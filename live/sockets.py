@@ -58,7 +58,12 @@ async def ws_endpoint(websocket: WebSocket) -> None:
         log.debug("socket of %s ended", slug, exc_info=True)
     finally:
         channel.leave(sub)
-        if websocket.application_state == WebSocketState.CONNECTED:
+        # A dropped screen is being closed by the hub with its own code (4001, 4403): wait
+        # for that close to go out (returning first would cut the connection without it).
+        if sub.closing is not None:
+            with contextlib.suppress(Exception):
+                await sub.closing
+        elif websocket.application_state == WebSocketState.CONNECTED:
             with contextlib.suppress(Exception):
                 await websocket.close()
 

@@ -137,6 +137,9 @@ def test_cookie_alone_cannot_post_from_another_site(client, keys):
     assert r.status_code == 200
 
 
+WEBM = b"\x1a\x45\xdf\xa3" + b"webm-bytes"  # the EBML signature, then anything
+
+
 def test_video_upload_checks_type_and_role_then_becomes_the_steps_media(client, keys, settings):
     url = "/api/e/demo/steps/3/media"
     files = {"file": ("notes.txt", b"hello", "text/plain")}
@@ -147,19 +150,27 @@ def test_video_upload_checks_type_and_role_then_becomes_the_steps_media(client, 
     )
     assert r.status_code == 403
     r = client.post(
-        "/api/e/demo/steps/99/media", files={"file": ("v.webm", b"x")}, headers=bearer(keys["mc"])
+        "/api/e/demo/steps/99/media", files={"file": ("v.webm", WEBM)}, headers=bearer(keys["mc"])
     )
     assert r.status_code == 400
+    # Named .webm, but not a video: refused by its first bytes.
+    r = client.post(
+        url, files={"file": ("v.webm", b"<html>not a video")}, headers=bearer(keys["mc"])
+    )
+    assert r.status_code == 415 and r.json()["code"] == "bad_type"
     assert list(settings.media_dir.iterdir()) == []  # a refused upload leaves no file behind
     r = client.post(
         url,
-        files={"file": ("Phóng sự.webm", b"webm-bytes", "video/webm")},
+        files={"file": ("Phóng sự.webm", WEBM, "video/webm")},
         headers=bearer(keys["mc"]),
     )
     assert r.status_code == 200
     media = r.json()["media"]
     assert media.startswith("uploads/") and media.endswith(".webm")
-    assert client.get("/" + media).content == b"webm-bytes"
+    assert client.get("/" + media).content == WEBM
+    mp4 = b"\x00\x00\x00\x18ftypmp42" + bytes(16)
+    r = client.post(url, files={"file": ("clip.mp4", mp4)}, headers=bearer(keys["mc"]))
+    assert r.status_code == 200
 
 
 def test_video_upload_size_limit(client, keys, settings):
