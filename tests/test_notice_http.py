@@ -68,11 +68,12 @@ def test_notice_edits_are_versioned_and_can_go_back_to_the_draft(engine):
 
 def test_notice_needs_a_secretary(client, keys):
     assert client.get("/api/e/demo/notice.docx").status_code == 401
+    # Another role's key is known but not allowed: 403, not 401.
     assert (
         client.get(
             "/api/e/demo/notice.docx", headers={"Authorization": f"Bearer {keys['moderator']}"}
         ).status_code
-        == 401
+        == 403
     )
     assert client.get("/e/demo/notice").status_code == 403
     client.get(f"/e/demo/secretary?key={keys['secretary']}")
