@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from live import audit, auth
 from live.commands import CommandError
-from live.models import ROLE_NAMES, Conference
+from live.models import ROLE_NAMES, Conference, ListItem
 from live.runtime import Live, live_of
 
 
@@ -139,13 +139,30 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
 ASK_FIELDS = {"asker_name": 200, "asker_unit": 200, "asker_position": 200, "text": 2000}
 
 
+def ask_form_data(live: Live, slug: str) -> tuple[Conference, list[str]] | None:
+    with Session(live.engine) as s:
+        conference = s.exec(select(Conference).where(Conference.slug == slug)).first()
+        if conference is None:
+            return None
+        units = s.exec(
+            select(ListItem.name)
+            .where(ListItem.conference_id == conference.id, ListItem.kind == "unit")
+            .order_by(ListItem.position)  # type: ignore[arg-type]
+        ).all()
+        s.expunge_all()
+        return conference, list(units)
+
+
 async def ask_page(request: Request) -> Response:
     """The public page delegates open from the QR code to send a question."""
     live = live_of(request)
     slug = request.path_params["slug"]
-    view = await live.aview(slug)
-    if view is None:
+    # The form needs the title and the unit list, not the whole conference: a burst of
+    # two hundred phones must not read 250 delegates and every question each time.
+    form_data = await asyncio.to_thread(ask_form_data, live, slug)
+    if form_data is None:
         return no_conference(live, slug)
+    conference, units = form_data
     values = dict.fromkeys(ASK_FIELDS, "")
     error = ""
     status = 200
@@ -175,8 +192,8 @@ async def ask_page(request: Request) -> Response:
             except CommandError as e:
                 error, status = e.message, e.status
     html = live.renderer.env.get_template("ask.html").render(
-        c=view.conference,
-        lists=view.lists,
+        c=conference,
+        units=units,
         values=values,
         error=error,
         sent=sent,
