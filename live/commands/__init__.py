@@ -216,6 +216,13 @@ def import_rows(ctx: Ctx, room: int, noun: str, add: Callable[[dict[str, Any]], 
     return added
 
 
+def update(ctx: Ctx, row: Any, fields: dict[str, Any]) -> None:
+    """Set the checked `fields` on `row` (an edit command's partial change)."""
+    for key, value in fields.items():
+        setattr(row, key, value)
+    ctx.session.add(row)
+
+
 def store_order(ctx: Ctx, items: Sequence[Any]) -> None:
     """Number `items` 1, 2, … in this order (their `position`)."""
     for i, item in enumerate(items, start=1):

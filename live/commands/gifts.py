@@ -17,6 +17,7 @@ from live.commands import (
     int_arg,
     store_order,
     text_arg,
+    update,
 )
 from live.models import GiftBatch, GiftRecipient, ListItem
 
@@ -118,9 +119,7 @@ def gift_import(ctx: Ctx) -> dict[str, Any]:
 def gift_edit(ctx: Ctx) -> dict[str, Any]:
     r = recipient_of(ctx)
     fields = recipient_fields(ctx, ctx.args, True)
-    for key, value in fields.items():
-        setattr(r, key, value)
-    ctx.session.add(r)
+    update(ctx, r, fields)
     return {"id": r.id, **fields}
 
 

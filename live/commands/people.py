@@ -21,6 +21,7 @@ from live.commands import (
     import_rows,
     int_arg,
     text_arg,
+    update,
 )
 from live.imports import seat_code
 from live.models import CHECKIN_DESKS, GENDERS, Delegate, ListItem
@@ -149,9 +150,7 @@ def delegate_edit(ctx: Ctx) -> dict[str, Any]:
     d = delegate_of(ctx)
     fields = delegate_fields(ctx, ctx.args, True)
     check_seat_free(ctx, fields.get("seat", ""), d)
-    for key, value in fields.items():
-        setattr(d, key, value)
-    ctx.session.add(d)
+    update(ctx, d, fields)
     return {"id": d.id, **fields}
 
 

@@ -13,7 +13,16 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from live.auth import ensure_role_keys
-from live.commands import CommandError, Ctx, bool_arg, command, int_arg, store_order, text_arg
+from live.commands import (
+    CommandError,
+    Ctx,
+    bool_arg,
+    command,
+    int_arg,
+    store_order,
+    text_arg,
+    update,
+)
 from live.models import (
     LIST_KIND_NAMES,
     LIST_KINDS,
@@ -143,9 +152,7 @@ def step_add(ctx: Ctx) -> dict[str, Any]:
 def step_edit(ctx: Ctx) -> dict[str, Any]:
     step = step_at(ctx)
     fields = step_fields(ctx, True)
-    for key, value in fields.items():
-        setattr(step, key, value)
-    ctx.session.add(step)
+    update(ctx, step, fields)
     return {"position": step.position, **{k: v for k, v in fields.items() if k != "mc_script"}}
 
 
