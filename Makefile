@@ -1,29 +1,41 @@
 # `make serve` runs the demo conference; `make test` runs every test (browser tests included).
+# Each does its own set-up: `serve` installs the runtime only; `test` adds the test tools
+# and the Debian packages the tests need (tools/system-packages.sh).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUNTIME := $(VENV)/.runtime-installed
+TESTING := $(VENV)/.test-installed
+# make serve HOST=127.0.0.1 PORT=8080 (empty: the settings' defaults, see `live serve --help`)
+HOST ?=
+PORT ?=
 
-.PHONY: serve test lint bench screenshots clean
+.PHONY: serve test lint system bench clean
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
 
-serve: $(STAMP)
-	$(BIN)/live serve
+$(TESTING): $(RUNTIME)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
 
-lint: $(STAMP)
+serve: $(RUNTIME)
+	$(BIN)/live serve $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
+
+system:
+	sh tools/system-packages.sh
+
+lint: $(TESTING)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: system lint
 	$(BIN)/pytest
 
-bench: $(STAMP)
+bench: $(TESTING)
 	$(BIN)/python bench/fanout.py
 
 clean:

@@ -163,7 +163,9 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         env = {"LIVE_MEDIA_DIR": str(tmp / "media"), "LIVE_SECRET_KEY": "bench"}
         port = free_port()
         proc = spawn(
-            ["-m", "live.cli", "serve", "--port", str(port), "--db", db_url], tmp / "ours.log", env
+            ["-m", "live.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db_url],
+            tmp / "ours.log",
+            env,
         )
         stack.callback(stop, proc)
         await wait_listening(proc, port, tmp / "ours.log")

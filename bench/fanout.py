@@ -263,7 +263,17 @@ async def bench(n: int, k: int, ports: tuple[int, int]) -> list[Side]:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="live-bench-")))
         db_url = f"sqlite:///{tmp / 'live.db'}"
         env = {"LIVE_MEDIA_DIR": str(tmp / "media"), "LIVE_SECRET_KEY": "bench"}
-        args = ["-m", "live.cli", "serve", "--port", str(ports[0]), "--db", db_url]
+        args = [
+            "-m",
+            "live.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(ports[0]),
+            "--db",
+            db_url,
+        ]
         proc = spawn(args, tmp / "ours.log", env)
         stack.callback(stop, proc)
         await wait_listening(proc, ports[0], tmp / "ours.log")

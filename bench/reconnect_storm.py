@@ -91,7 +91,17 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         db_url = f"sqlite:///{tmp / 'live.db'}"
         env = {"LIVE_MEDIA_DIR": str(tmp / "media"), "LIVE_SECRET_KEY": "bench"}
         port = free_port()
-        cmd = ["-m", "live.cli", "serve", "--port", str(port), "--db", db_url]
+        cmd = [
+            "-m",
+            "live.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--db",
+            db_url,
+        ]
         procs = [spawn(cmd, tmp / "ours-0.log", env)]
         stack.callback(lambda: stop(procs[-1]))
         await listening(port, procs[-1], clock() + 30)

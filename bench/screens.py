@@ -342,7 +342,17 @@ async def bench(args: argparse.Namespace) -> tuple[list[Phase], dict[str, Any]]:
         env = {"LIVE_MEDIA_DIR": str(tmp / "media"), "LIVE_SECRET_KEY": "bench"}
         ports = (free_port(), free_port())
         proc = spawn(
-            ["-m", "live.cli", "serve", "--port", str(ports[0]), "--db", db_url],
+            [
+                "-m",
+                "live.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(ports[0]),
+                "--db",
+                db_url,
+            ],
             tmp / "ours.log",
             env,
         )

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -42,11 +43,12 @@ from live.pages import (
     page_error,
     print_page,
     replay_page,
+    role_qr,
     screen_page,
     secretary_page,
 )
 from live.runtime import Live, TooManyAttempts, live_of
-from live.settings import STATIC_DIR, Settings
+from live.settings import Settings
 from live.sockets import ws_endpoint
 
 log = logging.getLogger("live")
@@ -152,7 +154,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/", home),
         Route("/conferences", new_conference, methods=["POST"]),
-        Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", 301)),
+        Route(
+            "/favicon.ico",
+            lambda request: RedirectResponse(live.assets.url("favicon.svg"), 301),
+        ),
         Route("/e/{slug}/ask", ask_page, methods=["GET", "POST"]),
         Route("/e/{slug}/mic/{mic:int}", mic_page),
         Route("/e/{slug}/secretary/{question:int}", secretary_page),
@@ -160,6 +165,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/e/{slug}/print/{name}", print_page),
         Route("/e/{slug}/audit", audit_page),
         Route("/e/{slug}/replay", replay_page),
+        Route("/e/{slug}/qr/{role}/{screen:path}", role_qr),
         Route("/api/e/{slug}/audit.{fmt:str}", api_audit),
         Route("/api/e/{slug}/frames", api_frames),
         Route("/e/{slug}/{screen}", screen_page),
@@ -169,12 +175,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/e/{slug}/steps/{position:int}/media", api_upload_media, methods=["POST"]),
         Route("/api/e/{slug}/{kind}/import", api_import, methods=["POST"]),
         Route("/api/e/{slug}/{name:str}", api_download),  # notice.docx, minutes.xlsx/.csv
-        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        Mount("/static", live.assets, name="static"),
         Mount(
             "/uploads", StaticFiles(directory=settings.media_dir, check_dir=False), name="uploads"
         ),
     ]
     middleware = [
+        # Pages, scripts, styles and JSON, compressed (fonts and videos are already).
+        Middleware(GZipMiddleware, minimum_size=500, compresslevel=6),
         Middleware(SecurityHeaders),
         Middleware(
             SessionMiddleware,

@@ -30,8 +30,16 @@ SCREEN_ROLES: dict[str, tuple[str, ...]] = {
     "checkin": ("checkin", "admin"),
     "gifts": ("checkin", "mc", "admin"),  # the helpers who hand the gifts to the leaders
 }
-# Printable pages (/e/<slug>/print/<name>) and the roles that may open them.
-PRINT_ROLES = ("checkin", "admin")
+# Pages that are not live screens, and the roles that may open them.
+PAGE_ROLES: dict[str, tuple[str, ...]] = {
+    "notice": ("secretary", "admin"),  # the conclusion notice, printable
+    "audit": ("admin",),
+    "replay": ("admin",),
+    "print": ("checkin", "admin"),  # /print/<name>: badges, placards, seats, gifts
+    "links": ("admin",),  # /qr/<role>/<screen>: a role link's QR code
+}
+PRINT_ROLES = PAGE_ROLES["print"]
+PRINTS = ("badges", "placards", "seats", "gifts")
 MAX_MICS = 8
 COOKIE_FIELD = "keys"  # session[COOKIE_FIELD][slug] = {role: key}
 
@@ -110,16 +118,16 @@ def screen_role(screen: str, roles: set[str]) -> str | None:
     return next((r for r in allowed if r in roles), None)
 
 
-# What each role's link opens (paths under /e/<slug>/); the runners share one key and
-# get one link per microphone.
+# What each role's links open (paths under /e/<slug>/), its main screen first; the runners
+# share one key and get one link per microphone.
 ROLE_SCREENS = {
     "mc": ["mc"],
     "projector": ["projector"],
     "moderator": ["moderator"],
     "mic": ["mic/{n}"],
-    "secretary": ["secretary", "followup"],
-    "checkin": ["checkin", "gifts"],
-    "admin": ["admin", "mc"],
+    "secretary": ["secretary", "followup", "notice"],
+    "checkin": ["checkin", "gifts", *(f"print/{name}" for name in PRINTS)],
+    "admin": ["admin", "mc", "audit", "replay", *(f"print/{name}" for name in PRINTS)],
 }
 
 
@@ -136,12 +144,34 @@ def role_links(
 
 
 # A role's second screens, named after the role: "Thư ký — theo dõi nhiệm vụ".
-SECOND_SCREEN_NAMES = {"mc": "màn hình MC", "followup": "theo dõi nhiệm vụ", "gifts": "trao quà"}
+SECOND_SCREEN_NAMES = {
+    "mc": "màn hình MC",
+    "followup": "theo dõi nhiệm vụ",
+    "gifts": "trao quà",
+    "notice": "thông báo kết luận (bản in)",
+    "audit": "nhật ký",
+    "replay": "xem lại màn chiếu",
+    "print/badges": "in thẻ đại biểu",
+    "print/placards": "in biển tên",
+    "print/seats": "in sơ đồ chỗ ngồi",
+    "print/gifts": "in danh sách nhận quà",
+}
+
+
+def link_path(url: str) -> str:
+    """ "http://…/e/demo/print/badges?key=…" -> "print/badges"."""
+    return url.split("/e/", 1)[-1].split("?", 1)[0].split("/", 1)[-1]
+
+
+def opens_live_screen(url: str) -> bool:
+    """True for a link to a live screen (MC, projector, a runner's phone…), False for a page
+    such as the audit log or a print sheet: only the former get a QR code on the admin."""
+    return link_path(url).split("/", 1)[0] not in PAGE_ROLES
 
 
 def link_label(role: str, url: str) -> str:
     """The role's name, with the screen when a role has several ("Chạy micro — micro 2")."""
-    screen = url.split("/e/", 1)[-1].split("?", 1)[0].split("/", 1)[-1]
+    screen = link_path(url)
     if screen.startswith("mic/"):
         return f"{ROLE_NAMES[role]} — micro {screen[4:]}"
     if screen in SECOND_SCREEN_NAMES and screen != role:

@@ -10,37 +10,50 @@ from sqlmodel import Session, select
 
 from live.auth import link_label, role_keys, role_links
 from live.models import Conference
-from live.settings import Settings, base_url
+from live.settings import (
+    Settings,
+    add_setting_flags,
+    base_url,
+    reachable_from_hall,
+    variables_only,
+)
+
+# Said at start-up when the QR code would carry an address no phone can open.
+NOT_REACHABLE = (
+    "Chú ý: {url} chỉ mở được trên chính máy này, nên màn chiếu KHÔNG hiện mã QR gửi câu "
+    "hỏi. Để điện thoại trong hội trường mở được: chạy với --host 0.0.0.0 (mặc định), hoặc "
+    "đặt --public-url / LIVE_PUBLIC_URL=http://<địa chỉ LAN>:<cổng>."
+)
 
 
 def print_links(settings: Settings, slug: str, keys: dict[str, str]) -> None:
+    base = base_url(settings)
     print(f"Hội nghị «{slug}» — liên kết theo vai trò (giữ kín, mỗi liên kết là một chìa khoá):")
-    for role, url in role_links(base_url(settings), slug, keys):
-        print(f"  {link_label(role, url):<38} {url}")
-    print(f"  {'Gửi câu hỏi (công khai, mã QR)':<38} {base_url(settings)}/e/{slug}/ask")
+    for role, url in role_links(base, slug, keys):
+        print(f"  {link_label(role, url):<44} {url}")
+    print(f"  {'Gửi câu hỏi (công khai, mã QR)':<44} {base}/e/{slug}/ask")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="live", description="Điều hành hội nghị trực tiếp.")
+    sub = top.add_subparsers(dest="cmd", required=True)
+    serve = sub.add_parser(
+        "serve",
+        help="chạy máy chủ (tạo hội nghị mẫu ở lần chạy đầu)",
+        description="Chạy máy chủ. Cờ dòng lệnh thắng biến môi trường LIVE_*, biến môi "
+        "trường thắng giá trị mặc định.",
+        epilog=variables_only(),
+    )
+    add_setting_flags(serve)
+    links = sub.add_parser("links", help="in lại các liên kết vai trò của một hội nghị")
+    links.add_argument("slug")
+    add_setting_flags(links)
+    return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="live", description="Điều hành hội nghị trực tiếp.")
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    serve = sub.add_parser("serve", help="chạy máy chủ (tạo hội nghị mẫu ở lần chạy đầu)")
-    serve.add_argument("--host", help="địa chỉ lắng nghe; 0.0.0.0 để phục vụ cả hội trường")
-    serve.add_argument("--port", type=int)
-    serve.add_argument("--db", help="URL cơ sở dữ liệu, mặc định sqlite:///live.db")
-    links = sub.add_parser("links", help="in lại các liên kết vai trò của một hội nghị")
-    links.add_argument("slug")
-    links.add_argument("--db")
-    links.add_argument("--host")
-    links.add_argument("--port", type=int)
-    args = parser.parse_args(argv)
-
-    settings = Settings.from_env()
-    if args.db:
-        settings = replace(settings, database_url=args.db)
-    if args.host:
-        settings = replace(settings, host=args.host)
-    if args.port:
-        settings = replace(settings, port=args.port)
+    args = parser().parse_args(argv)
+    settings = Settings.from_env().with_arguments(args)
 
     if args.cmd == "links":
         from live.app import prepare_database
@@ -62,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         slugs = list(s.exec(select(Conference.slug)))
     for slug in slugs:
         print_links(settings, slug, role_keys(engine, slug))
-    print(f"Máy chủ: {base_url(settings)}  (Ctrl+C để dừng)", flush=True)
+    base = base_url(settings)
+    if not reachable_from_hall(base):
+        print(NOT_REACHABLE.format(url=base), file=sys.stderr)
+    print(f"Máy chủ: {base}  (lắng nghe {settings.host}:{settings.port}; Ctrl+C để dừng)")
+    sys.stdout.flush()
     uvicorn.run(
         app,
         host=settings.host,

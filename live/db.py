@@ -45,10 +45,16 @@ def _v3_projector_frames(conn: Connection) -> None:
     SQLModel.metadata.create_all(conn)
 
 
+def _v4_form_visits(conn: Connection) -> None:
+    """Issue 11: how many phones opened the question form today."""
+    SQLModel.metadata.create_all(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     lambda conn: None,
     _v2_people,
     _v3_projector_frames,
+    _v4_form_visits,
 ]
 
 

@@ -149,7 +149,7 @@ class Channel:
             self.subscribers.setdefault(sub.kind, set()).add(sub)
             self._queue_snapshot(sub)
             sub.sender = asyncio.create_task(self._send(sub))
-        self._schedule_presence()
+        self.schedule_refresh()
 
     def _queue_snapshot(self, sub: Subscriber) -> None:
         message = {
@@ -179,7 +179,7 @@ class Channel:
             if not subs:
                 del self.subscribers[sub.kind]
                 self.sent.pop(sub.kind, None)  # not kept fresh without subscribers
-            self._schedule_presence()
+            self.schedule_refresh()
         if sub.sender and sub.sender is not asyncio.current_task():
             sub.sender.cancel()
 
@@ -199,9 +199,10 @@ class Channel:
 
     # --- presence ------------------------------------------------------------------------
 
-    def _schedule_presence(self) -> None:
-        """Counts changed: refresh soon. A burst of (re)connections makes one refresh, and
-        a refresh where only the counts changed pushes a patch with prev == seq."""
+    def schedule_refresh(self) -> None:
+        """Something outside the commands changed (the connected screens, phones that
+        opened the question form): refresh soon. A burst makes one refresh, and a refresh
+        where nothing committed pushes a patch with prev == seq."""
         if self._presence_due:
             return
         self._presence_due = True
@@ -267,6 +268,11 @@ class Hub:
         """A command on `slug` committed: push what it changed."""
         if slug in self.channels:
             self.channels[slug].changed()
+
+    def touch(self, slug: str) -> None:
+        """Counts that no command changed moved (phones on the question form): refresh soon."""
+        if slug in self.channels:
+            self.channels[slug].schedule_refresh()
 
     def lock_out(self, slug: str, role: str) -> None:
         """A role's key was rotated: close its open screens now (other roles keep going)."""

@@ -346,3 +346,15 @@ class GiftBatch(SQLModel, table=True):
     conference_id: int = Field(foreign_key="conference.id", index=True)
     number: int
     presenters: str = ""
+
+
+class FormVisit(SQLModel, table=True):
+    """A phone that opened the public question form, once per conference and day (its
+    session cookie's random id): the admin sees how many phones reach the form."""
+
+    __table_args__ = (UniqueConstraint("conference_id", "day", "visitor"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    day: str  # local ISO date
+    visitor: str = Field(max_length=40)

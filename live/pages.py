@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import secrets
 import time
+from datetime import date
 from urllib.parse import urlencode
 
+import segno
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from live import audit, auth
 from live.commands import CommandError
-from live.models import ROLE_NAMES, Conference, ListItem
+from live.models import ROLE_NAMES, Conference, FormVisit, ListItem
 from live.runtime import Live, live_of
 
 
@@ -89,14 +94,15 @@ async def secretary_page(request: Request) -> Response:
     return await screen_page(request, f"secretary:{request.path_params['question']}")
 
 
-async def screen_page(request: Request, screen: str | None = None) -> Response:
+async def page_role(request: Request, allowed: tuple[str, ...], what: str) -> str | Response:
+    """The caller's role for a page that the `allowed` roles may open, or the page saying
+    why not. A role link (`?key=…`) is exchanged for the signed cookie and redirected to
+    the clean URL, so the key does not stay in the address bar or the history.
+
+    Who is asking is settled before the conference is read: a stranger reloading a page
+    costs one small query, not a whole view."""
     live = live_of(request)
     slug = request.path_params["slug"]
-    screen = screen or request.path_params["screen"]
-    if not auth.valid_screen(screen) or screen == "mic":  # a runner's page names its mic
-        return page_error(live, 404, "Không có màn hình này", f"Không có màn hình «{screen}».")
-    # Who is asking is settled before the conference is read: a stranger reloading a page
-    # costs one small query, not a whole view.
     if not await asyncio.to_thread(auth.role_keys, live.engine, slug):
         return no_conference(live, slug)
     key = request.query_params.get("key")
@@ -111,24 +117,39 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
                 "Mã truy cập trong liên kết không đúng hoặc đã được thay mới. "
                 "Xin liên hệ ban tổ chức để nhận liên kết mới.",
             )
-        if auth.screen_role(screen, {role}) is None:
+        if role not in allowed:
             return page_error(
                 live,
                 403,
                 "Liên kết dành cho màn hình khác",
-                f"Liên kết này dành cho vai trò «{ROLE_NAMES[role]}», không mở được màn hình này.",
+                f"Liên kết này dành cho vai trò «{ROLE_NAMES[role]}», không mở được {what}.",
             )
         auth.remember(request.session, slug, role, key)
         return RedirectResponse(request.url.path, status_code=303)
     roles = await asyncio.to_thread(auth.cookie_roles, live.engine, request.session, slug)
-    role = auth.screen_role(screen, roles)
+    role = next((r for r in allowed if r in roles), None)
     if role is None:
+        names = ", ".join(ROLE_NAMES[r] for r in allowed)
         return page_error(
             live,
             403,
             "Cần liên kết truy cập",
-            "Màn hình này chỉ mở được bằng liên kết có mã truy cập do ban tổ chức cấp.",
+            f"{what[0].upper()}{what[1:]} chỉ mở được bằng liên kết có mã truy cập do ban tổ "
+            f"chức cấp (vai trò: {names}).",
         )
+    return role
+
+
+async def screen_page(request: Request, screen: str | None = None) -> Response:
+    live = live_of(request)
+    slug = request.path_params["slug"]
+    screen = screen or request.path_params["screen"]
+    if not auth.valid_screen(screen) or screen == "mic":  # a runner's page names its mic
+        return page_error(live, 404, "Không có màn hình này", f"Không có màn hình «{screen}».")
+    allowed = auth.SCREEN_ROLES[screen.partition(":")[0]]
+    role = await page_role(request, allowed, "màn hình này")
+    if isinstance(role, Response):
+        return role
     view = await live.aview(slug)
     if view is None:  # removed in between
         return no_conference(live, slug)
@@ -139,8 +160,12 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
 ASK_FIELDS = {"asker_name": 200, "asker_unit": 200, "asker_position": 200, "text": 2000}
 
 
-def ask_form_data(live: Live, slug: str) -> tuple[Conference, list[str]] | None:
-    with Session(live.engine) as s:
+def ask_form_data(
+    live: Live, slug: str, visitor: str | None
+) -> tuple[Conference, list[str], bool] | None:
+    """The conference and its unit list; and, for a phone's first visit today (`visitor`
+    set), whether it was counted now."""
+    with Session(live.engine, expire_on_commit=False) as s:
         conference = s.exec(select(Conference).where(Conference.slug == slug)).first()
         if conference is None:
             return None
@@ -149,8 +174,24 @@ def ask_form_data(live: Live, slug: str) -> tuple[Conference, list[str]] | None:
             .where(ListItem.conference_id == conference.id, ListItem.kind == "unit")
             .order_by(ListItem.position)  # type: ignore[arg-type]
         ).all()
+        counted = False
+        if visitor is not None:
+            assert conference.id is not None
+            s.add(FormVisit(conference_id=conference.id, day=today(), visitor=visitor))
+            try:
+                s.commit()
+                counted = True
+            except IntegrityError:  # the same phone, with its cookie's flag lost
+                s.rollback()
         s.expunge_all()
-        return conference, list(units)
+        return conference, list(units), counted
+
+
+def today() -> str:
+    return date.today().isoformat()
+
+
+VISITED = "form_visits"  # session[VISITED][slug] = the day this phone was last counted
 
 
 async def ask_page(request: Request) -> Response:
@@ -159,10 +200,22 @@ async def ask_page(request: Request) -> Response:
     slug = request.path_params["slug"]
     # The form needs the title and the unit list, not the whole conference: a burst of
     # two hundred phones must not read 250 delegates and every question each time.
-    form_data = await asyncio.to_thread(ask_form_data, live, slug)
+    visited = request.session.get(VISITED)
+    visited = dict(visited) if isinstance(visited, dict) else {}
+    first_today = request.method == "GET" and visited.get(slug) != today()
+    visitor = None
+    if first_today:
+        visitor = request.session.get("visitor")
+        if not isinstance(visitor, str) or len(visitor) > 40:
+            visitor = request.session["visitor"] = secrets.token_urlsafe(12)
+    form_data = await asyncio.to_thread(ask_form_data, live, slug, visitor)
     if form_data is None:
         return no_conference(live, slug)
-    conference, units = form_data
+    conference, units, counted = form_data
+    if first_today:
+        request.session[VISITED] = {**visited, slug: today()}
+    if counted:
+        live.hub.touch(slug)  # the admin's count of phones
     values = dict.fromkeys(ASK_FIELDS, "")
     error = ""
     status = 200
@@ -202,45 +255,28 @@ async def ask_page(request: Request) -> Response:
     return HTMLResponse(html, status_code=status)
 
 
-PRINTS = ("badges", "placards", "seats", "gifts")
-
-
 async def print_page(request: Request) -> Response:
     """Printable sheets: badges (A6), table placards (A4), the seating plan, gift receipts."""
     live = live_of(request)
     slug, name = request.path_params["slug"], request.path_params["name"]
-    if name not in PRINTS:
+    if name not in auth.PRINTS:
         return page_error(live, 404, "Không có trang in này", f"Không có trang in «{name}».")
+    role = await page_role(request, auth.PAGE_ROLES["print"], "trang in này")
+    if isinstance(role, Response):
+        return role
     view = await live.aview(slug)
     if view is None:
         return no_conference(live, slug)
-    if not auth.cookie_roles(live.engine, request.session, slug) & set(auth.PRINT_ROLES):
-        return page_error(
-            live, 403, "Cần liên kết truy cập", "Trang in dành cho quản trị và bàn đón tiếp."
-        )
     html = await asyncio.to_thread(live.renderer.print_page, name, view)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
-async def admin_only(request: Request) -> tuple[Live, str] | Response:
-    """The admin-only pages' check: the conference exists and the cookie holds its admin key."""
-    live = live_of(request)
-    slug = request.path_params["slug"]
-    if not await asyncio.to_thread(auth.role_keys, live.engine, slug):
-        return no_conference(live, slug)
-    if "admin" not in await asyncio.to_thread(
-        auth.cookie_roles, live.engine, request.session, slug
-    ):
-        return page_error(live, 403, "Cần liên kết truy cập", "Trang này dành cho quản trị.")
-    return live, slug
-
-
 async def audit_page(request: Request) -> Response:
     """The audit log: every command, newest first, filtered by role, command and words."""
-    checked = await admin_only(request)
-    if isinstance(checked, Response):
-        return checked
-    live, slug = checked
+    role = await page_role(request, auth.PAGE_ROLES["audit"], "nhật ký")
+    if isinstance(role, Response):
+        return role
+    live, slug = live_of(request), request.path_params["slug"]
     f = audit.AuditFilter.of(request.query_params)
     page_no = max(
         1, min(10_000, int(p) if (p := request.query_params.get("page", "1")).isdigit() else 1)
@@ -267,27 +303,53 @@ async def audit_page(request: Request) -> Response:
 
 async def replay_page(request: Request) -> Response:
     """The day's projector, replayed from the frames kept after each command."""
-    checked = await admin_only(request)
-    if isinstance(checked, Response):
-        return checked
-    live, slug = checked
+    role = await page_role(request, auth.PAGE_ROLES["replay"], "trang xem lại")
+    if isinstance(role, Response):
+        return role
+    live, slug = live_of(request), request.path_params["slug"]
     view = await live.aview(slug)
-    assert view is not None
+    if view is None:
+        return no_conference(live, slug)
     html = live.renderer.env.get_template("replay.html").render(c=view.conference)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 async def notice_page(request: Request) -> Response:
     """The conclusion notice as a printable A4 page (secretaries and admin)."""
-    live = live_of(request)
-    slug = request.path_params["slug"]
+    role = await page_role(request, auth.PAGE_ROLES["notice"], "thông báo kết luận")
+    if isinstance(role, Response):
+        return role
+    live, slug = live_of(request), request.path_params["slug"]
     view = await live.aview(slug)
     if view is None:
         return no_conference(live, slug)
-    roles = auth.cookie_roles(live.engine, request.session, slug)
-    if not roles & {"secretary", "admin"}:
-        return page_error(
-            live, 403, "Cần liên kết truy cập", "Trang này dành cho thư ký (mở từ màn hình thư ký)."
-        )
     html = live.renderer.env.get_template("notice.html").render(view=view, c=view.conference)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+def role_link(live: Live, slug: str, role: str, screen: str) -> str | None:
+    """The link (with its key) through which `role` opens `screen`, if there is one."""
+    with Session(live.engine) as s:
+        mic_count = s.exec(select(Conference.mic_count).where(Conference.slug == slug)).first()
+    keys = auth.role_keys(live.engine, slug)
+    links = auth.role_links(live.renderer.public_base, slug, keys, mic_count or 0)
+    return next((u for r, u in links if r == role and auth.link_path(u) == screen), None)
+
+
+async def role_qr(request: Request) -> Response:
+    """The QR code of one role link, for the admin's list of links (an <img>, drawn only
+    when the admin scrolls to it)."""
+    role = await page_role(request, auth.PAGE_ROLES["links"], "mã QR của liên kết")
+    if isinstance(role, Response):
+        return role
+    live, p = live_of(request), request.path_params
+    url = await asyncio.to_thread(role_link, live, p["slug"], p["role"], p["screen"])
+    if url is None:
+        return page_error(live, 404, "Không có liên kết này", "Không có liên kết này.")
+    svg = io.BytesIO()
+    segno.make(url, error="m").save(svg, kind="svg", border=2, omitsize=True)
+    return Response(
+        svg.getvalue(),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "no-store"},  # it carries a key
+    )

@@ -17,9 +17,9 @@ import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
-from live.auth import link_label, role_links
+from live.auth import link_label, link_path, opens_live_screen, role_links
 from live.collation import name_sort_key
 from live.imports import DUPLICATE_THRESHOLD, similar
 from live.models import (
@@ -42,6 +42,7 @@ from live.models import (
     Commitment,
     Conference,
     Delegate,
+    FormVisit,
     GiftBatch,
     GiftRecipient,
     ListItem,
@@ -51,7 +52,7 @@ from live.models import (
     RoleKey,
 )
 from live.protocol import introduced
-from live.settings import SCREENS_DIR, STATIC_DIR
+from live.settings import SCREENS_DIR, STATIC_DIR, reachable_from_hall
 from live.timer import WARNING_SECONDS, Timer, format_clock, phase
 
 QUESTION_WARNING_SECONDS = 30  # a speaker's timer turns yellow in its last 30 s
@@ -149,6 +150,7 @@ class View:
     gifts: list[GiftRecipient]  # in stage order
     gift_presenters: dict[int, str]  # batch number -> who presents it
     media_dir: Path
+    phones_today: int = 0  # phones that opened the question form today
     now: float = field(default_factory=time.time)
 
     @property
@@ -501,6 +503,11 @@ def load_view(engine: Engine, slug: str, media_dir: Path) -> View | None:
             b.number: b.presenters
             for b in s.exec(select(GiftBatch).where(GiftBatch.conference_id == conf.id))
         }
+        phones_today = s.exec(
+            select(func.count())
+            .select_from(FormVisit)
+            .where(FormVisit.conference_id == conf.id, FormVisit.day == date.today().isoformat())
+        ).one()
         s.expunge_all()
         return View(
             conf,
@@ -517,6 +524,7 @@ def load_view(engine: Engine, slug: str, media_dir: Path) -> View | None:
             gifts,
             presenters,
             media_dir,
+            phones_today,
         )
 
 
@@ -595,6 +603,9 @@ class Renderer:
     def __init__(self, env: Environment, public_base: str) -> None:
         self.env = env
         self.public_base = public_base  # where phones reach this server (for QR codes)
+        # A QR code of a loopback address opens nothing on a phone: then none is shown to
+        # the hall, and the admin and MC screens say what to set.
+        self.phones_can_reach = reachable_from_hall(public_base)
 
     def ask_url(self, slug: str) -> str:
         return f"{self.public_base}/e/{slug}/ask"
@@ -613,6 +624,7 @@ class Renderer:
             "mic_number": int(param) if base == "mic" else None,
             "pinned_id": int(param) if base == "secretary" and param else None,
             "ask_url": self.ask_url(view.conference.slug),
+            "phones_can_reach": self.phones_can_reach,
             "renderer_qr": self.qr_svg(self.ask_url(view.conference.slug)),
             "view": view,
             "c": view.conference,
@@ -629,6 +641,8 @@ class Renderer:
             else [],
             "qr": self.qr_svg,
             "link_label": link_label,
+            "opens_live_screen": opens_live_screen,
+            "link_path": link_path,
         }
 
     def regions(self, kind: str, view: View, presence: dict[str, int]) -> dict[str, str]:

@@ -13,12 +13,13 @@ from sqlalchemy.engine import Engine
 from starlette.requests import HTTPConnection
 
 from live import auth
+from live.assets import Assets
 from live.audit import record_frame
 from live.commands import Outcome, execute
 from live.hub import Hub
 from live.notice import notice_of
 from live.render import Renderer, View, load_view, make_environment
-from live.settings import Settings, base_url
+from live.settings import STATIC_DIR, Settings, base_url
 
 log = logging.getLogger("live")
 
@@ -29,7 +30,9 @@ class Live:
     def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings
         self.engine = engine
+        self.assets = Assets(STATIC_DIR)
         self.renderer = Renderer(make_environment(), base_url(settings))
+        self.renderer.env.globals["static_url"] = self.assets.url
         # The notice is drafted from the view by live.notice, which itself builds on render.
         self.renderer.env.globals["notice_of"] = notice_of
         self.renderer.env.globals["max_upload_mb"] = settings.max_upload_mb

@@ -24,6 +24,8 @@ from live.settings import Settings
 def settings(tmp_path: Path) -> Settings:
     return replace(
         Settings(),
+        host="127.0.0.1",
+        public_url="http://192.0.2.10:8000",  # a LAN address of the documentation range
         database_url=f"sqlite:///{tmp_path / 'live.db'}",
         media_dir=tmp_path / "media",
         secret_key="test-secret",
@@ -53,6 +55,10 @@ class Server:
     db_path: Path
     media_dir: Path
     port: int = field(default_factory=free_port)
+    # Printed links and QR codes carry an address of the documentation range (RFC 5737), as
+    # a hall's LAN address would be: nothing is ever sent there; the tests use 127.0.0.1.
+    # "" leaves the server to say that phones cannot reach it.
+    public_host: str = "192.0.2.10"
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
     _keys: dict[str, str] = field(default_factory=dict)
@@ -70,11 +76,7 @@ class Server:
         return f"sqlite:///{self.db_path}"
 
     def start(self) -> None:
-        env = {
-            **os.environ,
-            "LIVE_MEDIA_DIR": str(self.media_dir),
-            "LIVE_SECRET_KEY": "test-secret",
-        }
+        env = {**os.environ, **self.env()}
         self.log_path = self.db_path.with_suffix(".log")
         with open(self.log_path, "ab") as log:  # the child keeps its own copy of the fd
             self.process = subprocess.Popen(
@@ -83,6 +85,8 @@ class Server:
                     "-m",
                     "live.cli",
                     "serve",
+                    "--host",
+                    "127.0.0.1",
                     "--port",
                     str(self.port),
                     "--db",
@@ -102,6 +106,14 @@ class Server:
             except httpx.TransportError:
                 time.sleep(0.05)
         raise RuntimeError("server did not start in 20 s")
+
+    def env(self) -> dict[str, str]:
+        """The server process's LIVE_* settings."""
+        return {
+            "LIVE_MEDIA_DIR": str(self.media_dir),
+            "LIVE_SECRET_KEY": "test-secret",
+            "LIVE_PUBLIC_URL": f"http://{self.public_host}:{self.port}" if self.public_host else "",
+        }
 
     def stop(self, kill: bool = False) -> None:
         if self.process and self.process.poll() is None:

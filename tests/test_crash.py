@@ -129,13 +129,10 @@ class Restarter:
 
     def __init__(self, server: Server) -> None:
         self.server = server
-        env = {
-            **os.environ,
-            "LIVE_MEDIA_DIR": str(server.media_dir),
-            "LIVE_SECRET_KEY": "test-secret",
-        }
+        env = {**os.environ, **server.env()}
         self.log_path = server.db_path.with_suffix(".log")
-        args = ["serve", "--port", str(server.port), "--db", server.database_url]
+        args = ["serve", "--host", "127.0.0.1", "--port", str(server.port)]
+        args += ["--db", server.database_url]
         with open(self.log_path, "ab") as log:
             self.forks = subprocess.Popen(
                 [sys.executable, "-c", FORK_SERVER, str(self.log_path), *args],

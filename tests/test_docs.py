@@ -1,7 +1,12 @@
 import re
+from dataclasses import fields
 from pathlib import Path
 
+import pytest
+
+from live import cli
 from live.commands import COMMANDS
+from live.settings import Settings, settings_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -12,9 +17,29 @@ def test_every_command_is_documented():
     assert missing == []
 
 
-def test_readme_names_the_two_commands_and_every_setting():
+def test_readme_names_the_two_commands_and_has_the_table_of_every_setting():
     readme = (ROOT / "README.md").read_text()
     assert "make serve" in readme and "make test" in readme
+    assert settings_table() in readme  # generated from live/settings.py: paste it anew
     settings = (ROOT / "live" / "settings.py").read_text()
     for var in sorted(set(re.findall(r'"(LIVE_[A-Z_]+)"', settings))):
         assert var in readme, var
+
+
+def test_live_serve_help_lists_every_setting_with_its_variable(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["serve", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for f in fields(Settings):
+        assert f.metadata["env"] in text, f.name
+        if f.metadata["flag"]:
+            assert f.metadata["flag"] in text, f.name
+
+
+def test_ci_is_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = [
+        line for line in ci.splitlines() if line and not line.startswith(("#", "set ", "cd "))
+    ]
+    assert commands == ["make test"]
+    assert "LIVE_ALLOW_NO_BROWSER" not in (ROOT / "tests" / "browser" / "conftest.py").read_text()

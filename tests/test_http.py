@@ -1,5 +1,7 @@
 """Pages, role links and the HTTP API, in process (Starlette's TestClient)."""
 
+import re
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -212,7 +214,17 @@ def test_admin_screen_lists_role_links_with_qr_codes(client, keys):
         assert f"key={keys[role]}" in page
     assert "/e/demo/mic/4?key=" in page
     assert "/e/demo/ask" in page
-    assert page.count("<svg") >= 9  # the public question page and every role link
+    # The public form's QR code in the page; each screen link's code drawn when scrolled to.
+    assert page.count("<svg") == 1
+    qr = re.findall(r'<img class="qr" src="(/e/demo/qr/[^"]+)"', page)
+    assert len(qr) == 13  # mc, projector, moderator, 4 runners, secretary 2, check-in 2, admin 2
+    assert "/e/demo/qr/mic/mic/4" in qr
+    svg = client.get("/e/demo/qr/mic/mic/4")
+    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+    assert svg.text.startswith("<?xml") and "<svg" in svg.text
+    assert svg.headers["cache-control"] == "no-store"  # it carries a key
+    assert client.get("/e/demo/qr/mic/mic/9").status_code == 404
+    assert client.get("/e/demo/qr/mc/admin").status_code == 404  # not a link of the MC
     # One "change key" button per role with a screen, none for the admin's own key.
     assert page.count('data-command="role.rotate"') == 6  # checkin now has screens
     assert '"role": "admin"' not in page

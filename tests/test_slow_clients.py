@@ -55,7 +55,7 @@ PHONE_DEADLINE = 6.0  # s from SIGSTOP until the server no longer counts the pho
 RSS_LIMIT = 50 * 2**20
 
 
-SERVE = [sys.executable, "-m", "live.cli", "serve"]
+SERVE = [sys.executable, "-m", "live.cli", "serve", "--host", "127.0.0.1"]
 TLS = ssl.create_default_context()  # made once: httpx would load the certificates per call
 
 

@@ -213,6 +213,7 @@ function settle(id, result) {
   const [form, values] = sent;
   if (result.code === "conflict") { markConflict(form, values); return; }
   if (!result.ok) { setSaveState(form, "Chưa lưu: " + result.message); return; }
+  form.closest("dialog")?.close();  // an editor opened for one item: done with it
   if (form.hasAttribute("data-reset")) {
     form.reset();
   } else {
@@ -294,6 +295,10 @@ function submitForm(form, { quiet = false } = {}) {
   if (id) sentForms.set(id, [form, values]);
   return id;
 }
+
+document.addEventListener("click", (event) => {
+  event.target.closest("[data-close-dialog]")?.closest("dialog")?.close();
+});
 
 document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-command]");
@@ -487,16 +492,56 @@ function plain(text) {
   return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
 }
 
+// A row's searchable text (name, unit, position, badge code), read from the row itself
+// once: the page carries each delegate once, not again in attributes.
+const rowText = new WeakMap();
+
+function searchText(row) {
+  let found = rowText.get(row);
+  if (!found) {
+    const text = ["dg-name", "dg-unit", "dg-position"]
+      .map((c) => row.querySelector(`.${c}`)?.textContent || "")
+      .concat(row.dataset.code || "").join(" ").normalize("NFC").toLowerCase();
+    found = { text, plain: plain(text) };
+    rowText.set(row, found);
+  }
+  return found;
+}
+
+function delegateRows() { return document.querySelectorAll("#checkin-list li.dg"); }
+
 function applySearch() {
   if (!search) return;
   const words = search.value.normalize("NFC").toLowerCase().split(/\s+/).filter(Boolean);
   let shown = 0;
-  for (const row of document.querySelectorAll("[data-search]")) {
-    row.hidden = !words.every((w) => (w === plain(w) ? row.dataset.search : row.dataset.text).includes(w));
+  for (const row of delegateRows()) {
+    const { text, plain: bare } = searchText(row);
+    row.hidden = !words.every((w) => (w === plain(w) ? bare : text).includes(w));
     if (!row.hidden) shown++;
   }
   document.getElementById("checkin-count").textContent = words.length ? `${shown} người khớp` : "";
 }
+
+// «Sửa» on a row: the page's one editor, filled from that row.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-edit-delegate]");
+  if (!button) return;
+  const row = button.closest("li.dg");
+  const dialog = document.getElementById("delegate-editor");
+  const form = dialog.querySelector("form");
+  const seat = row.querySelector(".dg-seat").textContent.trim();
+  const values = {
+    id: row.dataset.id,
+    name: row.querySelector(".dg-name").textContent,
+    position: row.querySelector(".dg-position").textContent,
+    unit: row.querySelector(".dg-unit").textContent,
+    seat: seat === "—" ? "" : seat,
+  };
+  for (const [name, value] of Object.entries(values)) {
+    form.elements[name].value = form.elements[name].defaultValue = value;
+  }
+  dialog.showModal();
+});
 
 function checkIn(args) {
   send("delegate.checkin", { ...args, desk: Number(desk.value) }, null, false, (result) => {
@@ -517,7 +562,7 @@ if (search) {
     event.preventDefault();
     const value = search.value.trim();
     if (/^DB\d{4}$/i.test(value)) { checkIn({ code: value.toUpperCase() }); return; }
-    const rows = [...document.querySelectorAll("[data-search]")].filter((r) => !r.hidden);
+    const rows = [...delegateRows()].filter((r) => !r.hidden);
     if (rows.length === 1 && !rows[0].classList.contains("in")) checkIn({ id: Number(rows[0].dataset.id) });
     else toast(rows.length === 1 ? "Đại biểu này đã có mặt." : rows.length ? `${rows.length} người khớp: gõ thêm, hoặc bấm «Có mặt» ở đúng người.` : "Không tìm thấy đại biểu nào.");
   });

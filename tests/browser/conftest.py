@@ -2,13 +2,12 @@
 opens role screens of the `server` fixture, each in its own browser context (its own cookie
 jar, like a separate device in the hall), and records every console error and page error.
 
-The system Chromium is used as is (never `playwright install`). Without it these tests fail,
-unless LIVE_ALLOW_NO_BROWSER=1 says a skip is acceptable on this machine.
+The system Chromium is used as is (never `playwright install`); `make test` installs it from
+Debian's packages (tools/system-packages.sh). Without it these tests fail: they never skip.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -79,14 +78,10 @@ LIVE_JS = """
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).is_file():
-        message = (
-            f"Chromium not found at {CHROMIUM}: the browser tests drive the system Chromium "
-            "(Debian: apt-get install chromium). Set LIVE_ALLOW_NO_BROWSER=1 to skip them "
-            "on a machine without it."
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: the browser tests drive Debian's Chromium. "
+            "`make test` installs it (tools/system-packages.sh)."
         )
-        if os.environ.get("LIVE_ALLOW_NO_BROWSER") == "1":
-            pytest.skip(message)
-        pytest.fail(message)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

@@ -81,7 +81,7 @@ def expect_present(page: Page, name: str, desk: int) -> None:
 def shown_ids(page: Page) -> set[str]:
     return set(
         page.eval_on_selector_all(
-            "#checkin-list [data-search]:not([hidden])", "rows => rows.map(r => r.dataset.id)"
+            "#checkin-list li.dg:not([hidden])", "rows => rows.map(r => r.dataset.id)"
         )
     )
 
@@ -101,7 +101,7 @@ def unique_part_of_a_name(page: Page, skip: int = 20) -> str:
     one row of the desk's list contains."""
     found = page.evaluate(
         """(skip) => {
-          const rows = [...document.querySelectorAll('#checkin-list [data-search]')];
+          const rows = [...document.querySelectorAll('#checkin-list li.dg')];
           for (const r of rows.slice(skip)) {
             const words = r.querySelector('.dg-who > strong').textContent.trim().split(/\\s+/);
             const part = words.slice(1).join(' ').toLowerCase();
@@ -176,7 +176,7 @@ def test_two_desks_check_in_at_once(screens: Screens) -> None:
     # Desk 1 types part of a name and presses Enter: the one delegate found is checked in.
     part = unique_part_of_a_name(desk1)
     assert search(desk1, part) == 1
-    name = desk1.locator("#checkin-list [data-search]:not([hidden]) .dg-who > strong").inner_text()
+    name = desk1.locator("#checkin-list li.dg:not([hidden]) .dg-who > strong").inner_text()
     assert part in name
     desk1.press(SEARCH, "Enter")
     expect(desk1.locator("#checkin-last")).to_contain_text(f"✓ {name} — ghế ")

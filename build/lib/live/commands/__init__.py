@@ -1,0 +1,234 @@
+"""Every state change of a conference is a command: `agenda` (the programme, timer,
+projector, video) and `floor` (questions and microphones) register theirs here.
+
+A command is validated and applied in one transaction that also appends its event (with
+the conference's next seq); nothing is pushed to a screen before that commit. The same
+commands serve the screens' buttons (over the websocket) and the HTTP API.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from live.models import AgendaStep, Conference, Event
+
+
+class CommandError(Exception):
+    """A refused command: a machine-readable code and a message for the person (Vietnamese)."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+@dataclass
+class Ctx:
+    """What a command handler works with: the open transaction and the locked conference."""
+
+    session: Session
+    conf: Conference
+    args: dict[str, Any]
+    now: float
+    role: str
+
+    @cached_property
+    def steps(self) -> list[AgendaStep]:
+        return list(
+            self.session.exec(
+                select(AgendaStep)
+                .where(AgendaStep.conference_id == self.conf.id)
+                .order_by(AgendaStep.position)  # type: ignore[arg-type]
+            )
+        )
+
+
+Handler = Callable[[Ctx], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    roles: frozenset[str]
+    summary: str  # one line, Vietnamese, shown in docs and refusals
+    handler: Handler
+
+
+COMMANDS: dict[str, Command] = {}
+STAGE_ROLES = ("mc", "admin")
+
+
+def command(name: str, summary: str, roles: tuple[str, ...] = STAGE_ROLES):
+    def register(handler: Handler) -> Handler:
+        COMMANDS[name] = Command(name, frozenset(roles), summary, handler)
+        return handler
+
+    return register
+
+
+@dataclass(frozen=True)
+class Outcome:
+    seq: int
+    payload: dict[str, Any]
+
+
+def execute(
+    engine: Engine,
+    slug: str,
+    role: str,
+    name: str,
+    args: Any = None,
+    now: float | None = None,
+) -> Outcome:
+    """Check, apply and log one command in one transaction; return the new seq."""
+    cmd = COMMANDS.get(name) if isinstance(name, str) else None
+    if cmd is None:
+        raise CommandError("unknown_command", f"Không có lệnh «{str(name)[:60]}».", 404)
+    if role not in cmd.roles:
+        raise CommandError("forbidden", f"Vai trò này không được dùng lệnh «{name}».", 403)
+    if args is None:
+        args = {}
+    if not isinstance(args, dict):
+        raise CommandError("bad_args", "Tham số của lệnh phải là một đối tượng JSON.")
+    now = time.time() if now is None else now
+    with Session(engine) as s:
+        # Bump the seq first: this UPDATE takes SQLite's write lock (a row lock on
+        # PostgreSQL), so the commands of one conference run strictly one after another,
+        # whichever process or thread sends them. A refusal rolls the bump back.
+        bumped = s.exec(  # type: ignore[call-overload]
+            sa.update(Conference).where(Conference.slug == slug).values(seq=Conference.seq + 1)  # type: ignore[arg-type]
+        )
+        if bumped.rowcount != 1:
+            raise CommandError("not_found", "Không tìm thấy hội nghị.", 404)
+        conf = s.exec(
+            select(Conference)
+            .where(Conference.slug == slug)
+            .execution_options(populate_existing=True)
+        ).one()
+        payload = cmd.handler(Ctx(s, conf, args, now, role))
+        assert conf.id is not None
+        s.add(conf)
+        s.add(
+            Event(
+                conference_id=conf.id,
+                seq=conf.seq,
+                type=name,
+                payload=json.dumps(payload, ensure_ascii=False),
+                actor_role=role,
+            )
+        )
+        s.commit()
+        return Outcome(conf.seq, payload)
+
+
+# --- argument checks ---------------------------------------------------------------------
+
+
+def int_arg(args: dict[str, Any], key: str, lo: int, hi: int) -> int:
+    """An integer argument within [lo, hi], or a refusal saying which and why."""
+    value = args.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CommandError("bad_args", f"Thiếu «{key}» hoặc «{key}» không phải số nguyên.")
+    if not lo <= value <= hi:
+        raise CommandError("out_of_range", f"«{key}» phải trong khoảng {lo}…{hi}.")
+    return value
+
+
+# What XML 1.0 cannot hold (C0 controls but tab and line breaks, U+FFFE, U+FFFF): text with
+# them would break the Word and Excel exports of the whole conference.
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def parse_json(data: str | bytes) -> Any:
+    """JSON sent by a client, or ValueError: also for nesting too deep for the parser, and
+    for lone surrogates ("\\ud800"), which no reply, database or export can encode."""
+    try:
+        value = json.loads(data)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (RecursionError, UnicodeEncodeError) as e:
+        raise ValueError(str(e)) from None
+    return value
+
+
+def printable(key: str, value: str) -> str:
+    if UNPRINTABLE.search(value):
+        raise CommandError("bad_args", f"«{key}» có ký tự điều khiển không hợp lệ.")
+    return value
+
+
+def text_arg(args: dict[str, Any], key: str, limit: int, required: bool = False) -> str:
+    """A text argument, trimmed, at most `limit` characters, without control characters."""
+    value = args.get(key, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise CommandError("bad_args", f"«{key}» phải là chữ.")
+    value = printable(key, value).strip()
+    if required and not value:
+        raise CommandError("missing", f"Thiếu «{key}».")
+    if len(value) > limit:
+        raise CommandError("too_long", f"«{key}» dài quá {limit} ký tự.")
+    return value
+
+
+def bool_arg(args: dict[str, Any], key: str, default: bool | None = None) -> bool:
+    """A true/false argument (a form's checkbox sends "1"/"" or true/false)."""
+    value = args.get(key, default)
+    if value in (True, 1, "1", "true", "on"):
+        return True
+    if value in (False, 0, "0", "false", "", None) and not (value is None and default is None):
+        return False
+    raise CommandError("bad_args", f"«{key}» phải là có/không (true/false).")
+
+
+def id_arg(args: dict[str, Any], key: str = "id") -> int:
+    return int_arg(args, key, 1, 2**31)
+
+
+T = TypeVar("T")
+
+
+def import_rows(ctx: Ctx, room: int, noun: str, add: Callable[[dict[str, Any]], T]) -> list[T]:
+    """Apply `add` to each object of the `rows` argument (1…`room` of them), all or none:
+    a bad row refuses the whole list, naming which one, and the transaction rolls back."""
+    rows = ctx.args.get("rows")
+    if not isinstance(rows, list) or not 1 <= len(rows) <= room:
+        raise CommandError("bad_args", f"«rows» phải là danh sách 1…{max(room, 1)} {noun}.")
+    added = []
+    for i, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise CommandError("bad_args", f"Dòng {i}: không phải một {noun}.")
+        try:
+            added.append(add(row))
+        except CommandError as e:
+            raise CommandError(e.code, f"Dòng {i} ({noun}): {e.message}", e.status) from e
+    return added
+
+
+def update(ctx: Ctx, row: Any, fields: dict[str, Any]) -> None:
+    """Set the checked `fields` on `row` (an edit command's partial change)."""
+    for key, value in fields.items():
+        setattr(row, key, value)
+    ctx.session.add(row)
+
+
+def store_order(ctx: Ctx, items: Sequence[Any]) -> None:
+    """Number `items` 1, 2, … in this order (their `position`)."""
+    for i, item in enumerate(items, start=1):
+        item.position = i
+        ctx.session.add(item)
+
+
+# Registers the commands of each module (they import the decorator above).
+from live.commands import access, agenda, answers, floor, gifts, people, setup  # noqa: E402, F401

@@ -1,0 +1,669 @@
+"""One rendering path: the Jinja2 templates in screens/ draw both the first page load and
+every live update. A screen is a set of named regions; a push carries the regions whose
+HTML changed, rendered once per screen kind."""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import segno
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from live.auth import link_label, link_path, opens_live_screen, role_links
+from live.collation import name_sort_key
+from live.imports import DUPLICATE_THRESHOLD, similar
+from live.models import (
+    ANSWER_OUTCOMES,
+    AT_MIC,
+    CHECKIN_DESKS,
+    COMMITMENT_STATUSES,
+    FOLLOWUP_STATUSES,
+    GENDERS,
+    LIST_KIND_NAMES,
+    LIST_KINDS,
+    PROJECTOR_MODE_NAMES,
+    QUESTION_SOURCES,
+    QUESTION_STATUSES,
+    ROLE_NAMES,
+    STEP_KIND_NAMES,
+    STEP_KINDS,
+    AgendaStep,
+    Answer,
+    Commitment,
+    Conference,
+    Delegate,
+    FormVisit,
+    GiftBatch,
+    GiftRecipient,
+    ListItem,
+    NoticeEdit,
+    Question,
+    QuestionAsker,
+    RoleKey,
+)
+from live.protocol import introduced
+from live.settings import SCREENS_DIR, STATIC_DIR, reachable_from_hall
+from live.timer import WARNING_SECONDS, Timer, format_clock, phase
+
+QUESTION_WARNING_SECONDS = 30  # a speaker's timer turns yellow in its last 30 s
+
+# Screen kind -> its regions, in page order. Each region is screens/regions/<name>.html,
+# drawn inside <div id="<name>"> on the page; the browser swaps that element's content.
+SCREENS: dict[str, tuple[str, ...]] = {
+    "mc": (
+        "mc-bar",
+        "mc-message",
+        "mc-floor",
+        "mc-current",
+        "mc-timer",
+        "mc-next",
+        "mc-projector",
+        "mc-hall",
+        "mc-agenda",
+    ),
+    "projector": ("projector-stage", "projector-timer", "projector-media"),
+    "moderator": ("mod-bar", "mod-mics", "mod-pending", "mod-queue", "mod-message", "mod-done"),
+    "mic": ("mic-panel",),  # kinds "mic:1" … "mic:8": one per floor microphone
+    "admin": (
+        "admin-conference",
+        "admin-agenda",
+        "admin-lists",
+        "admin-people",
+        "admin-gifts",
+        "admin-floor",
+        "admin-links",
+    ),
+    "secretary": ("sec-list", "sec-answer", "sec-notice"),  # "secretary" or "secretary:<id>"
+    "followup": ("followup-list",),
+    "checkin": ("checkin-stats", "checkin-list"),
+    "gifts": ("gifts-list",),
+}
+SCREEN_NAMES = {
+    "mc": "MC",
+    "projector": "Màn chiếu",
+    "moderator": "Điều phối",
+    "mic": "Micro",
+    "admin": "Quản trị",
+    "secretary": "Thư ký",
+    "followup": "Theo dõi",
+    "checkin": "Đón tiếp",
+    "gifts": "Trao quà",
+}
+
+
+def screen_base(kind: str) -> str:
+    """ "mic:3" -> "mic"; other kinds are their own base."""
+    return kind.partition(":")[0]
+
+
+def screen_name(kind: str) -> str:
+    base, _, param = kind.partition(":")
+    return f"{SCREEN_NAMES.get(base, base)} {param}".strip()
+
+
+UPLOAD_PREFIX = "uploads/"
+
+
+def timer_view(t: Timer, warning: float) -> dict[str, Any]:
+    """A timer as the templates need it (data-* attributes for the browser to tick).
+
+    The text is the time left when the current run began, not "now": a render must depend
+    on the state alone, or every push would differ. The browser ticks it from there.
+    """
+    remaining = t.duration - t.elapsed
+    return {
+        "duration": t.duration,
+        "elapsed": round(t.elapsed, 3),
+        "started_at": t.started_at if t.started_at is not None else "",
+        "warning": warning,
+        "text": format_clock(remaining),
+        "phase": phase(remaining, warning),
+        "running": t.running,
+    }
+
+
+@dataclass
+class View:
+    """What every screen of one conference shows, read in one transaction."""
+
+    conference: Conference
+    steps: list[AgendaStep]
+    questions: list[Question]  # every question, in queue order
+    askers: dict[int, list[QuestionAsker]]  # question id -> further askers (merged)
+    lists: dict[str, list[str]]  # "field" / "agency" / "unit" -> names
+    keys: dict[str, str]  # role -> key (shown on the admin screen only)
+    answers: dict[int, Answer]  # question id -> what the secretaries recorded
+    commitments: dict[int, list[Commitment]]  # question id -> tasks given
+    notice_edits: dict[str, NoticeEdit]  # paragraph key -> the secretaries' own text
+    items: dict[str, list[ListItem]]  # the lists' rows (units' quotas, groups' order)
+    delegates: list[Delegate]  # in Vietnamese name order
+    gifts: list[GiftRecipient]  # in stage order
+    gift_presenters: dict[int, str]  # batch number -> who presents it
+    media_dir: Path
+    phones_today: int = 0  # phones that opened the question form today
+    now: float = field(default_factory=time.time)
+
+    @property
+    def seq(self) -> int:
+        return self.conference.seq
+
+    @property
+    def epoch(self) -> str:
+        return self.conference.epoch
+
+    @property
+    def current(self) -> AgendaStep | None:
+        pos = self.conference.current_position
+        return self.steps[pos - 1] if 0 < pos <= len(self.steps) else None
+
+    @property
+    def next_step(self) -> AgendaStep | None:
+        pos = self.conference.current_position
+        return self.steps[pos] if pos < len(self.steps) else None
+
+    def media_url(self, step: AgendaStep | None) -> str | None:
+        """The URL of a step's video, or None when the file is not there."""
+        if step is None or not step.media:
+            return None
+        if step.media.startswith(UPLOAD_PREFIX):
+            name = step.media[len(UPLOAD_PREFIX) :]
+            base, path, url = self.media_dir, self.media_dir / name, f"/uploads/{name}"
+        else:
+            base, path, url = STATIC_DIR, STATIC_DIR / step.media, f"/static/{step.media}"
+        try:
+            inside = path.resolve().is_relative_to(base.resolve())
+        except OSError:
+            return None
+        return url if inside and path.is_file() else None
+
+    def timer(self) -> dict[str, Any]:
+        return timer_view(self.conference.timer, WARNING_SECONDS)
+
+    # --- the floor ---------------------------------------------------------------------
+
+    def with_status(self, *statuses: str) -> list[Question]:
+        return [q for q in self.questions if q.status in statuses]
+
+    @property
+    def pending(self) -> list[Question]:
+        return self.with_status("pending")
+
+    @property
+    def queue(self) -> list[Question]:
+        return self.with_status("queued")
+
+    @property
+    def done(self) -> list[Question]:
+        """Closed questions, the latest first."""
+        closed = self.with_status("answered", "in_writing", "withdrawn", "rejected", "merged")
+        return sorted(closed, key=lambda q: q.closed_at or 0, reverse=True)
+
+    @property
+    def mics(self) -> list[tuple[int, Question | None]]:
+        by_mic = {q.mic: q for q in self.with_status(*AT_MIC)}
+        return [(n, by_mic.get(n)) for n in range(1, self.conference.mic_count + 1)]
+
+    @property
+    def free_mics(self) -> list[int]:
+        return [n for n, q in self.mics if q is None]
+
+    def at_mic(self, number: int) -> Question | None:
+        return dict(self.mics).get(number)
+
+    @property
+    def speaking(self) -> Question | None:
+        """The question the hall is following: live, else being answered."""
+        for status in ("live", "answering"):
+            found = sorted(self.with_status(status), key=lambda q: q.live_at or 0)
+            if found:
+                return found[0]
+        return None
+
+    def up_next(self, count: int, public: bool = False) -> list[Question]:
+        """Who comes next: those waiting at a microphone, then the queue."""
+        waiting = sorted(self.with_status("on_deck"), key=lambda q: q.on_deck_at or 0)
+        line = [q for q in waiting + self.queue if not (public and q.internal)]
+        return line[:count]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "asked": len(self.with_status("live", "answering", "answered", "in_writing")),
+            "answered": len(self.with_status("answered")),
+            "in_writing": len(self.with_status("in_writing")),
+            "waiting": len(self.with_status("queued", "on_deck")),
+            "pending": len(self.pending),
+        }
+
+    def question_timer(self, q: Question) -> dict[str, Any]:
+        return timer_view(q.timer, QUESTION_WARNING_SECONDS)
+
+    def duplicates_of(self, q: Question) -> list[Question]:
+        """Open questions whose text looks alike (a hint for merging, never automatic)."""
+        return self._duplicates.get(q.id, []) if q.id is not None else []
+
+    @functools.cached_property
+    def _duplicates(self) -> dict[int, list[Question]]:
+        open_ = [q for q in self.questions if q.status in ("pending", "queued", *AT_MIC)]
+        by_id = {q.id: q for q in open_}
+        pairs = look_alike_pairs(tuple((q.id, q.text) for q in open_))
+        found: dict[int, list[Question]] = {}
+        for a, b in pairs:
+            found.setdefault(a, []).append(by_id[b])
+            found.setdefault(b, []).append(by_id[a])
+        return found
+
+    @property
+    def asked(self) -> list[Question]:
+        """Questions a secretary has something to record for: at a microphone, closed after
+        being taken, or with an answer already recorded; in the order they were taken."""
+        taken = [
+            q
+            for q in self.questions
+            if q.status in ("live", "answering", "answered", "in_writing") or q.id in self.answers
+        ]
+        return sorted(
+            taken, key=lambda q: (q.live_at or q.answering_at or q.closed_at or 9e18, q.number)
+        )
+
+    def secretary_question(self, pinned_id: int | None) -> Question | None:
+        """The pinned question, else the one the hall is following, else the last taken."""
+        if pinned_id is not None:
+            return next((q for q in self.questions if q.id == pinned_id), None)
+        return self.speaking or (self.asked[-1] if self.asked else None)
+
+    def followup(self) -> list[dict[str, Any]]:
+        """Every commitment with its question and its status, "overdue" computed from the
+        deadline (never stored: it changes with the calendar, not with a command)."""
+        today = date.fromtimestamp(self.now).isoformat()
+        by_id = {q.id: q for q in self.questions}
+        items = []
+        for qid, commitments in self.commitments.items():
+            for c in commitments:
+                overdue = c.status != "done" and bool(c.deadline) and c.deadline < today
+                items.append(
+                    {"c": c, "q": by_id.get(qid), "status": "overdue" if overdue else c.status}
+                )
+        return sorted(items, key=lambda i: (i["c"].deadline or "9999", i["c"].id))
+
+    # --- delegates, check-in, gifts ------------------------------------------------------
+
+    @property
+    def present(self) -> list[Delegate]:
+        return [d for d in self.delegates if d.checked_in_at is not None]
+
+    def attendance(self) -> dict[str, Any]:
+        """Present / expected, in total, by group (protocol order) and by unit (list order,
+        with its quota; guests from outside the list in one row); walk-ins count in all."""
+
+        def tally(key: str, names: list[str]) -> list[dict[str, Any]]:
+            rows: dict[str, dict[str, Any]] = {
+                n: {"name": n, "present": 0, "total": 0} for n in names
+            }
+            for d in self.delegates:
+                name = getattr(d, key)
+                if not name:
+                    continue
+                row = rows.setdefault(name, {"name": name, "present": 0, "total": 0})
+                row["total"] += 1
+                row["present"] += d.checked_in_at is not None
+            return [r for r in rows.values() if r["total"]]
+
+        quotas = {u.name: u.delegate_quota for u in self.items["unit"]}
+        by_unit = tally("unit", list(quotas))
+        units = [{**row, "quota": quotas[row["name"]]} for row in by_unit if row["name"] in quotas]
+        guests = [row for row in by_unit if row["name"] not in quotas]
+        if guests:  # delegates of bodies outside the unit list: leaders, agencies, press
+            units.append(
+                {
+                    "name": "Khách mời (ngoài danh sách đơn vị)",
+                    "present": sum(r["present"] for r in guests),
+                    "total": sum(r["total"] for r in guests),
+                    "quota": None,
+                }
+            )
+        return {
+            "present": len(self.present),
+            "total": len(self.delegates),
+            "walk_ins": sum(d.walk_in for d in self.delegates),
+            "documents": sum(d.documents_at is not None for d in self.delegates),
+            "groups": tally("group_name", self.lists["group"]),
+            "units": units,
+        }
+
+    def quota_warnings(self) -> list[str]:
+        """Units with more delegates or gift recipients than their quota."""
+        delegates: dict[str, int] = {}
+        for d in self.delegates:
+            delegates[d.unit] = delegates.get(d.unit, 0) + 1
+        gifts: dict[str, int] = {}
+        for g in self.gifts:
+            gifts[g.unit] = gifts.get(g.unit, 0) + 1
+        warnings = []
+        for unit in self.items["unit"]:
+            if delegates.get(unit.name, 0) > unit.delegate_quota:
+                warnings.append(
+                    f"{unit.name}: {delegates[unit.name]} đại biểu, vượt hạn mức {unit.delegate_quota}."
+                )
+            if gifts.get(unit.name, 0) > unit.gift_quota:
+                warnings.append(
+                    f"{unit.name}: {gifts[unit.name]} suất quà, vượt hạn mức {unit.gift_quota}."
+                )
+        return warnings
+
+    def introduced(self, present_only: bool = False) -> list[Delegate]:
+        """The delegates named one by one at the opening, in protocol order (of those
+        present, for the MC; of everyone invited, for placards)."""
+        return introduced(self.present if present_only else self.delegates, self.items["group"])
+
+    def seating(self) -> list[tuple[str, list[Delegate]]]:
+        """(row letter, its delegates by seat number) for the seating plan."""
+        rows: dict[str, list[Delegate]] = {}
+        for d in sorted((d for d in self.delegates if d.seat), key=lambda d: d.seat):
+            rows.setdefault(d.seat[0], []).append(d)
+        return list(rows.items())
+
+    def introductions(self) -> dict[str, Any]:
+        """What the MC reads at the opening, from check-in: the dignitaries present, one by
+        one in protocol order; the other groups as counts."""
+        present = self.present
+        named = self.introduced(present_only=True)
+        others = [d for d in present if d not in named]
+        counts = [
+            (g.name, sum(d.group_name == g.name for d in others)) for g in self.items["group"]
+        ]
+        return {"named": named, "groups": [(n, c) for n, c in counts if c], "total": len(present)}
+
+    @functools.cached_property
+    def _delegates_by_name(self) -> dict[str, list[Delegate]]:
+        found: dict[str, list[Delegate]] = {}
+        for d in self.delegates:
+            found.setdefault(person_key(d.name), []).append(d)
+        return found
+
+    def delegate_for(self, name: str, unit: str) -> Delegate | None:
+        """The delegate an asker is, when the name (and, for namesakes, the unit) match."""
+        found = self._delegates_by_name.get(person_key(name), []) if name else []
+        if len(found) > 1:
+            found = [d for d in found if person_key(d.unit) == person_key(unit)]
+        return found[0] if len(found) == 1 else None
+
+    @property
+    def gift_batches(self) -> list[dict[str, Any]]:
+        size = self.conference.gift_batch_size
+        return [
+            {
+                "number": n // size + 1,
+                "presenters": self.gift_presenters.get(n // size + 1, ""),
+                "recipients": self.gifts[n : n + size],
+            }
+            for n in range(0, len(self.gifts), size)
+        ]
+
+    @property
+    def shown_gift_batch(self) -> dict[str, Any] | None:
+        """The batch on the projector: during the gifts step, once the MC has shown one."""
+        current, n = self.current, self.conference.gift_batch
+        if current is None or current.kind != "gifts" or not 0 < n <= len(self.gift_batches):
+            return None
+        return self.gift_batches[n - 1]
+
+    @property
+    def in_dialogue(self) -> bool:
+        current = self.current
+        return bool(current and current.kind == "dialogue")
+
+
+def person_key(text: str) -> str:
+    """A name or unit compared loosely: case and spacing ignored."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+@functools.lru_cache(maxsize=8)
+def look_alike_pairs(texts: tuple[tuple[int | None, str], ...]) -> list[tuple[int, int]]:
+    """Pairs of question ids whose texts look alike. Quadratic, so cached: most commands
+    (timers, microphones) leave the open questions' texts as they were."""
+    pairs = []
+    for i, (a, text_a) in enumerate(texts):
+        for b, text_b in texts[i + 1 :]:
+            if a is not None and b is not None and similar(text_a, text_b) >= DUPLICATE_THRESHOLD:
+                pairs.append((a, b))
+    return pairs
+
+
+def load_view(engine: Engine, slug: str, media_dir: Path) -> View | None:
+    with Session(engine) as s:
+        conf = s.exec(select(Conference).where(Conference.slug == slug)).first()
+        if conf is None:
+            return None
+        steps = list(
+            s.exec(
+                select(AgendaStep)
+                .where(AgendaStep.conference_id == conf.id)
+                .order_by(AgendaStep.position)  # type: ignore[arg-type]
+            )
+        )
+        questions = list(
+            s.exec(
+                select(Question)
+                .where(Question.conference_id == conf.id)
+                .order_by(Question.queue_rank, Question.number)  # type: ignore[arg-type]
+            )
+        )
+        askers: dict[int, list[QuestionAsker]] = {}
+        ids = [q.id for q in questions]
+        if ids:
+            for a in s.exec(select(QuestionAsker).where(QuestionAsker.question_id.in_(ids))):  # type: ignore[attr-defined]
+                askers.setdefault(a.question_id, []).append(a)
+        lists: dict[str, list[str]] = {kind: [] for kind in LIST_KINDS}
+        items: dict[str, list[ListItem]] = {kind: [] for kind in LIST_KINDS}
+        for item in s.exec(
+            select(ListItem)
+            .where(ListItem.conference_id == conf.id)
+            .order_by(ListItem.kind, ListItem.position)  # type: ignore[arg-type]
+        ):
+            lists.setdefault(item.kind, []).append(item.name)
+            items.setdefault(item.kind, []).append(item)
+        keys = {
+            rk.role: rk.key
+            for rk in s.exec(select(RoleKey).where(RoleKey.conference_id == conf.id))
+        }
+        answers = {
+            a.question_id: a for a in s.exec(select(Answer).where(Answer.conference_id == conf.id))
+        }
+        commitments: dict[int, list[Commitment]] = {}
+        for c in s.exec(
+            select(Commitment).where(Commitment.conference_id == conf.id).order_by(Commitment.id)  # type: ignore[arg-type]
+        ):
+            commitments.setdefault(c.question_id, []).append(c)
+        edits = {
+            e.key: e for e in s.exec(select(NoticeEdit).where(NoticeEdit.conference_id == conf.id))
+        }
+        delegates = sorted(
+            s.exec(select(Delegate).where(Delegate.conference_id == conf.id)),
+            key=lambda d: name_sort_key(d.name),
+        )
+        gifts = list(
+            s.exec(
+                select(GiftRecipient)
+                .where(GiftRecipient.conference_id == conf.id)
+                .order_by(GiftRecipient.position)  # type: ignore[arg-type]
+            )
+        )
+        presenters = {
+            b.number: b.presenters
+            for b in s.exec(select(GiftBatch).where(GiftBatch.conference_id == conf.id))
+        }
+        phones_today = s.exec(
+            select(func.count())
+            .select_from(FormVisit)
+            .where(FormVisit.conference_id == conf.id, FormVisit.day == date.today().isoformat())
+        ).one()
+        s.expunge_all()
+        return View(
+            conf,
+            steps,
+            questions,
+            askers,
+            lists,
+            keys,
+            answers,
+            commitments,
+            edits,
+            items,
+            delegates,
+            gifts,
+            presenters,
+            media_dir,
+            phones_today,
+        )
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(SCREENS_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        ROLE_NAMES=ROLE_NAMES,
+        STEP_KIND_NAMES=STEP_KIND_NAMES,
+        PROJECTOR_MODE_NAMES=PROJECTOR_MODE_NAMES,
+        SCREEN_NAMES=SCREEN_NAMES,
+        QUESTION_SOURCES=QUESTION_SOURCES,
+        QUESTION_STATUSES=QUESTION_STATUSES,
+        ANSWER_OUTCOMES=ANSWER_OUTCOMES,
+        COMMITMENT_STATUSES=COMMITMENT_STATUSES,
+        FOLLOWUP_STATUSES=FOLLOWUP_STATUSES,
+        STEP_KINDS=STEP_KINDS,
+        LIST_KIND_NAMES=LIST_KIND_NAMES,
+        GENDERS=GENDERS,
+        CHECKIN_DESKS=CHECKIN_DESKS,
+    )
+    env.filters["json_list"] = json.loads
+    env.filters["dmy"] = dmy
+    env.filters.update(
+        clock=format_clock,
+        vn_date=vn_date,
+        screen_name=screen_name,
+        plain=plain,
+        hm=hm,
+        money=money,
+    )
+    return env
+
+
+def plain(text: str) -> str:
+    """Lower case without diacritics, as the check-in search compares (see live.js)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def hm(epoch: float | None) -> str:
+    """Epoch seconds -> "07:42" in the server's local time ("" for None)."""
+    return time.strftime("%H:%M", time.localtime(epoch)) if epoch is not None else ""
+
+
+def money(value: int) -> str:
+    """2000000 -> "2.000.000" (Vietnamese thousands separator)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def dmy(iso: str) -> str:
+    """ "2024-12-31" -> "31/12/2024" ("" stays "")."""
+    try:
+        return date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+def vn_date(iso: str) -> str:
+    """ "2024-07-05" -> "ngày 05 tháng 7 năm 2024", the way an official text writes it."""
+    try:
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    # Nghị định 30/2020: a leading zero on days below 10 and on months 1 and 2.
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+class Renderer:
+    def __init__(self, env: Environment, public_base: str) -> None:
+        self.env = env
+        self.public_base = public_base  # where phones reach this server (for QR codes)
+        # A QR code of a loopback address opens nothing on a phone: then none is shown to
+        # the hall, and the admin and MC screens say what to set.
+        self.phones_can_reach = reachable_from_hall(public_base)
+
+    def ask_url(self, slug: str) -> str:
+        return f"{self.public_base}/e/{slug}/ask"
+
+    # One renderer per process: a few URLs, plus the badge codes of one conference's print.
+    @functools.lru_cache(maxsize=2048)  # noqa: B019
+    def qr_svg(self, url: str) -> Markup:
+        """A QR code of `url` as inline SVG (segno), dark on white for any phone camera."""
+        return Markup(segno.make(url, error="m").svg_inline(border=2, omitsize=True))
+
+    def context(self, kind: str, view: View, presence: dict[str, int]) -> dict[str, Any]:
+        base, _, param = kind.partition(":")
+        return {
+            "kind": kind,
+            "base": base,
+            "mic_number": int(param) if base == "mic" else None,
+            "pinned_id": int(param) if base == "secretary" and param else None,
+            "ask_url": self.ask_url(view.conference.slug),
+            "phones_can_reach": self.phones_can_reach,
+            "renderer_qr": self.qr_svg(self.ask_url(view.conference.slug)),
+            "view": view,
+            "c": view.conference,
+            "steps": view.steps,
+            "current": view.current,
+            "next_step": view.next_step,
+            "timer": view.timer(),
+            "presence": presence,
+            "screens_connected": sum(presence.values()),
+            "role_links": role_links(
+                self.public_base, view.conference.slug, view.keys, view.conference.mic_count
+            )
+            if base == "admin"
+            else [],
+            "qr": self.qr_svg,
+            "link_label": link_label,
+            "opens_live_screen": opens_live_screen,
+            "link_path": link_path,
+        }
+
+    def regions(self, kind: str, view: View, presence: dict[str, int]) -> dict[str, str]:
+        ctx = self.context(kind, view, presence)
+        names = SCREENS[screen_base(kind)]
+        return {name: self.env.get_template(f"regions/{name}.html").render(ctx) for name in names}
+
+    def page(self, kind: str, view: View, presence: dict[str, int], **extra: Any) -> str:
+        """The whole page: the same region templates a push renders, inside the layout."""
+        ctx = self.context(kind, view, presence)
+        regions = self.regions(kind, view, presence)
+        ctx["regions_html"] = {name: Markup(html) for name, html in regions.items()}
+        ctx.update(extra)
+        return self.env.get_template(f"{screen_base(kind)}.html").render(ctx)
+
+    def print_page(self, name: str, view: View) -> str:
+        return self.env.get_template(f"print/{name}.html").render(
+            name=name, view=view, c=view.conference, qr=self.qr_svg
+        )
+
+    def message_page(self, title: str, message: str, status: int = 400) -> str:
+        return self.env.get_template("message.html").render(
+            title=title, message=message, status=status
+        )

@@ -1,0 +1,132 @@
+"""The objects that live as long as the server: database, renderer, hub, rate limits."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from starlette.requests import HTTPConnection
+
+from live import auth
+from live.assets import Assets
+from live.audit import record_frame
+from live.commands import Outcome, execute
+from live.hub import Hub
+from live.notice import notice_of
+from live.render import Renderer, View, load_view, make_environment
+from live.settings import STATIC_DIR, Settings, base_url
+
+log = logging.getLogger("live")
+
+
+class Live:
+    """The long-lived objects of one server: database, renderer, hub."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.assets = Assets(STATIC_DIR)
+        self.renderer = Renderer(make_environment(), base_url(settings))
+        self.renderer.env.globals["static_url"] = self.assets.url
+        # The notice is drafted from the view by live.notice, which itself builds on render.
+        self.renderer.env.globals["notice_of"] = notice_of
+        self.renderer.env.globals["max_upload_mb"] = settings.max_upload_mb
+        self.hub = Hub(self._render_for_hub)
+        self._locks: dict[str, asyncio.Lock] = {}
+        self.ask_limiter = RateLimiter(limit=3, window=60.0)
+        # Wrong keys per client address: keys are 144 random bits, so this is not what keeps
+        # them secret; it keeps a script from hammering the key check (and the database).
+        self.key_limiter = RateLimiter(limit=30, window=60.0)
+
+    def view(self, slug: str) -> View | None:
+        return load_view(self.engine, slug, self.settings.media_dir)
+
+    async def aview(self, slug: str) -> View | None:
+        """The view, read off the event loop (a 250-delegate conference takes ~10 ms)."""
+        return await asyncio.to_thread(self.view, slug)
+
+    def _render_for_hub(
+        self, slug: str, kinds: Collection[str], presence: dict[str, int]
+    ) -> tuple[int, str, dict[str, dict[str, str]]] | None:
+        view = self.view(slug)
+        if view is None:
+            return None
+        rendered = {kind: self.renderer.regions(kind, view, presence) for kind in kinds}
+        return view.seq, view.epoch, rendered
+
+    async def run_command(self, slug: str, role: str, name: Any, args: Any) -> Outcome:
+        """Apply a command (one at a time per conference), then push what it changed."""
+        lock = self._locks.setdefault(slug, asyncio.Lock())
+        async with lock:
+            outcome = await asyncio.to_thread(execute, self.engine, slug, role, name, args)
+            self.hub.changed(slug)
+            if locked_out := outcome.payload.get("locked_out"):
+                self.hub.lock_out(slug, locked_out)
+            # Still holding the lock, so the picture kept is this command's, not a later one's.
+            await self.record(slug)
+        return outcome
+
+    async def record(self, slug: str) -> None:
+        """Keep the projector's picture for the replay (after the push is on its way)."""
+        try:
+            view = await asyncio.to_thread(self.view, slug)
+            if view is not None:
+                await asyncio.to_thread(record_frame, self.engine, self.renderer, view)
+        except Exception:  # the replay losing a frame must never disturb the day
+            log.exception("could not keep the projector frame of %s", slug)
+
+    def role_for_key(self, conn: HTTPConnection, slug: str, key: Any) -> str | None:
+        """The role of a key; raises TooManyAttempts once a client has sent 30 wrong keys
+        within a minute, whatever it sends next, until the minute has passed."""
+        client = conn.client.host if conn.client else "?"
+        now = time.monotonic()
+        if self.key_limiter.exhausted(client, now):
+            raise TooManyAttempts
+        role = auth.role_for_key(self.engine, slug, key)
+        if role is None:
+            self.key_limiter.allow(client, now)  # counts the failure
+        return role
+
+    def presence(self, slug: str) -> dict[str, int]:
+        ch = self.hub.channels.get(slug)
+        return ch.presence() if ch else {}
+
+
+class TooManyAttempts(Exception):
+    """A client sent too many wrong keys; answered with 429."""
+
+    message = "Quá nhiều lần thử mã truy cập sai. Xin đợi một phút rồi thử lại."
+
+
+def live_of(conn: HTTPConnection) -> Live:
+    return conn.app.state.live
+
+
+class RateLimiter:
+    """At most `limit` events per `window` seconds per key (per process; it guards the
+    public question form against a stuck button or a prank, not against a botnet)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit, self.window = limit, window
+        self.events: dict[str, deque[float]] = {}
+
+    def exhausted(self, key: str, now: float) -> bool:
+        """True when `key` has used up its events in the current window (records nothing)."""
+        seen = self.events.get(key, ())
+        return sum(1 for t in seen if t > now - self.window) >= self.limit
+
+    def allow(self, key: str, now: float) -> bool:
+        if len(self.events) > 10_000:  # forget clients that went quiet
+            self.events = {k: v for k, v in self.events.items() if v and v[-1] > now - self.window}
+        seen = self.events.setdefault(key, deque())
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if len(seen) >= self.limit:
+            return False
+        seen.append(now)
+        return True

@@ -1,0 +1,640 @@
+// The one script of every screen: the socket (reconnect with jittered backoff, seq check,
+// region swap, "reconnecting" badge), commands from buttons and keys, and the timers,
+// which tick here from server timestamps corrected by a clock-offset estimate.
+
+const body = document.body;
+const slug = body.dataset.slug;
+const screen = body.dataset.screen;
+const pageSeq = Number(body.dataset.seq);
+const pageEpoch = body.dataset.epoch;
+
+let socket = null;
+let seq = null;          // the seq of what the screen shows
+let epoch = null;
+let awaitingSnapshot = true;
+let retry = 0;
+let nextId = 1;
+const lastHtml = {};     // region id -> the HTML last swapped in (to skip identical swaps)
+
+// --- clock offset: server time ≈ Date.now()/1000 + offset ------------------------------------
+let offset = 0;
+let bestRtt = Infinity;
+export function serverNow() { return Date.now() / 1000 + offset; }
+
+function sendPing() {
+  if (socket && socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify({ type: "ping", t: Date.now() / 1000 }));
+  }
+}
+
+function onPong(msg) {
+  const now = Date.now() / 1000;
+  const rtt = now - msg.t;
+  // Keep the sample with the shortest round trip; let old samples age out slowly.
+  bestRtt *= 1.05;
+  if (rtt <= bestRtt) {
+    bestRtt = rtt;
+    offset = msg.server - (msg.t + rtt / 2);
+    tick();
+  }
+}
+
+// --- socket ---------------------------------------------------------------------------
+function connect() {
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  const params = new URLSearchParams({ screen });
+  if (seq !== null) { params.set("seq", seq); params.set("epoch", epoch); }
+  socket = new WebSocket(`${proto}//${location.host}/ws/e/${encodeURIComponent(slug)}?${params}`);
+  awaitingSnapshot = true;
+  socket.onopen = () => { for (let i = 0; i < 3; i++) setTimeout(sendPing, i * 300); };
+  socket.onmessage = (event) => onMessage(JSON.parse(event.data));
+  socket.onclose = (event) => {
+    socket = null;
+    if (event.code === 4403) {  // this screen's key was changed: its link no longer opens it
+      const el = document.getElementById("conn-badge");
+      el.textContent = "Liên kết này đã được thay khoá — xin ban tổ chức liên kết mới.";
+      badge(true);
+      return;
+    }
+    badge(true);
+    // Full jitter: a hall of screens reconnecting after a restart spreads itself out.
+    const ceiling = Math.min(5000, 250 * 2 ** retry);
+    retry = Math.min(retry + 1, 6);
+    setTimeout(connect, 100 + Math.random() * ceiling);
+  };
+}
+
+function onMessage(msg) {
+  switch (msg.type) {
+    case "snapshot": {
+      const fresh = seq === null && msg.epoch === pageEpoch && msg.seq === pageSeq;
+      if (fresh) {
+        // The page was rendered from this very state: adopt it without touching the DOM.
+        Object.assign(lastHtml, msg.regions);
+      } else {
+        swap(msg.regions);
+      }
+      seq = msg.seq; epoch = msg.epoch; awaitingSnapshot = false; retry = 0;
+      body.dataset.seq = seq;
+      restoreDrafts();  // connected: what was typed before a reload can be saved now
+      badge(false);
+      break;
+    }
+    case "patch":
+      if (awaitingSnapshot) break;
+      if (msg.prev !== seq) { requestSnapshot(); break; }
+      swap(msg.regions);
+      seq = msg.seq;
+      body.dataset.seq = seq;
+      break;
+    case "pong": onPong(msg); break;
+    case "result":
+      if (!msg.ok && msg.code !== "conflict") toast(msg.message);
+      settle(msg.id, msg);
+      break;
+    case "error": toast(msg.message); break;
+  }
+}
+
+function requestSnapshot() {
+  awaitingSnapshot = true;
+  socket?.send(JSON.stringify({ type: "snapshot" }));
+}
+
+// A region someone is working in is not swapped under their fingers: while it holds the
+// focus, or a form in it has unsent changes, its new HTML waits. It is applied once the
+// person is done (focus gone and nothing unsent, or their form was accepted).
+const deferred = {};
+
+function isDirty(form) {
+  for (const el of form.elements) {
+    if (el.type === "hidden" || el.type === "file") continue;
+    if (el.tagName === "SELECT") {
+      // With no option marked selected in the HTML, the browser shows the first one.
+      const initial = Math.max(0, [...el.options].findIndex((o) => o.defaultSelected));
+      if (el.selectedIndex !== initial) return true;
+    } else if (el.type === "checkbox") {
+      if (el.checked !== el.defaultChecked) return true;
+    } else if ("defaultValue" in el && el.value !== el.defaultValue) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function isBusy(el) {
+  const active = document.activeElement;
+  if (active && active !== document.body && el.contains(active) && active.closest("form")) return true;
+  // Forms marked data-keep (edits, settings) hold unsent work; a closed <details> gives it up.
+  const kept = [...el.querySelectorAll("form[data-keep]")].filter((f) => !f.closest("details:not([open])"));
+  // An open editor (<details data-hold>) stays open until its person closes it.
+  return kept.some(isDirty) || Boolean(el.querySelector("details[data-hold][open]"));
+}
+
+function swap(regions) {
+  for (const [id, html] of Object.entries(regions)) {
+    if (lastHtml[id] === html) continue;
+    const el = document.getElementById(id);
+    if (!el) continue;
+    if (isBusy(el)) {
+      deferred[id] = html;
+      el.classList.add("has-update");
+      continue;
+    }
+    delete deferred[id];
+    el.classList.remove("has-update");
+    // A <details data-remember="name"> someone opened stays open across the swap.
+    const opened = [...el.querySelectorAll("details[data-remember][open]")].map((d) => d.dataset.remember);
+    el.innerHTML = html;
+    for (const d of el.querySelectorAll("details[data-remember]")) if (opened.includes(d.dataset.remember)) d.open = true;
+    lastHtml[id] = html;
+    el.querySelectorAll("[data-scroll-top]").forEach((s) => { s.scrollTop = 0; });
+  }
+  applyFilters();
+  applySearch();
+  restoreDrafts();
+  tick();
+  syncMedia();
+}
+
+function flushDeferred() {
+  const waiting = Object.assign({}, deferred);
+  for (const id of Object.keys(waiting)) lastHtml[id] = undefined;
+  if (Object.keys(waiting).length) swap(waiting);
+}
+
+// After the browser has moved focus on (a click on "Lưu" moves it to the button, still
+// inside the region, so nothing is applied before the click lands).
+document.addEventListener("focusout", () => setTimeout(flushDeferred, 0));
+document.addEventListener("toggle", () => setTimeout(flushDeferred, 0), true);
+
+function badge(show) {
+  document.getElementById("conn-badge").hidden = !show;
+  body.classList.toggle("offline", show);
+}
+
+let toastTimer = null;
+function toast(text) {
+  const el = document.getElementById("toast");
+  el.textContent = text;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, 5000);
+}
+
+// --- commands -------------------------------------------------------------------------
+const pending = new Map();   // request id -> button
+
+const callbacks = new Map();  // request id -> what to do with its result
+
+function send(command, args, button, quiet = false, onResult = null) {
+  if (!socket || socket.readyState !== WebSocket.OPEN || awaitingSnapshot) {
+    if (!quiet) toast("Mất kết nối tới máy chủ — lệnh chưa được gửi. Đang kết nối lại…");
+    return null;
+  }
+  const id = nextId++;
+  if (button) { button.classList.add("busy"); pending.set(id, button); }
+  if (onResult) callbacks.set(id, onResult);
+  socket.send(JSON.stringify({ type: "command", id, command, args }));
+  return id;
+}
+
+const sentForms = new Map();  // request id -> [form, the values it carried]
+
+function settle(id, result) {
+  const button = pending.get(id);
+  if (button) { button.classList.remove("busy"); pending.delete(id); }
+  const callback = callbacks.get(id);
+  callbacks.delete(id);
+  if (callback) callback(result);
+  const sent = sentForms.get(id);
+  sentForms.delete(id);
+  if (!sent) return;
+  const [form, values] = sent;
+  if (result.code === "conflict") { markConflict(form, values); return; }
+  if (!result.ok) { setSaveState(form, "Chưa lưu: " + result.message); return; }
+  form.closest("dialog")?.close();  // an editor opened for one item: done with it
+  if (form.hasAttribute("data-reset")) {
+    form.reset();
+  } else {
+    // Accepted: what was sent is now the saved value (later typing stays unsaved).
+    for (const el of form.elements) {
+      if (!(el.name in values)) continue;
+      if (el.tagName === "SELECT") for (const o of el.options) o.defaultSelected = o.value === el.value && el.value === values[el.name];
+      else if (el.type === "checkbox") el.defaultChecked = el.checked;
+      else if (el.type !== "file") el.defaultValue = values[el.name];
+    }
+    const base = form.elements.base_version;
+    if (base && result.result && result.result.version) {
+      base.value = base.defaultValue = result.result.version;
+    }
+    if (form.dataset.draft && !isDirty(form)) localStorage.removeItem(draftKey(form));
+    setSaveState(form, `Đã lưu${result.result && result.result.version ? ` bản ${result.result.version}` : ""}`);
+  }
+  flushDeferred();
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-command]");
+  if (!button || button.disabled) return;
+  if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+  const args = button.dataset.args ? JSON.parse(button.dataset.args) : {};
+  send(button.dataset.command, withPageValues(button, args), button);
+});
+
+// data-with="desk": the command also carries the page's own setting of that name (the
+// check-in desk this browser stands at), which region HTML shared by all desks cannot hold.
+function withPageValues(el, args) {
+  for (const name of (el.dataset.with || "").split(" ").filter(Boolean)) {
+    const input = document.getElementById(name);
+    if (input) args[name] = Number(input.value);
+  }
+  return args;
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  for (const button of document.querySelectorAll("button[data-keys]")) {
+    if (button.dataset.keys.split(",").includes(key)) {
+      event.preventDefault();
+      if (!button.disabled) button.click();
+      return;
+    }
+  }
+});
+
+// A form with data-command sends its fields as the command's args (data-int fields as
+// numbers, data-list fields split at ";"). On success a data-reset form is cleared; on a
+// refusal nothing typed is lost.
+function formArgs(form) {
+  const args = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled) continue;
+    if (el.type === "checkbox") {
+      args[el.name] = el.checked;
+    } else if (el.hasAttribute("data-int")) {
+      if (el.value === "") return null;
+      args[el.name] = Number(el.value);
+    } else if (el.hasAttribute("data-list")) {
+      args[el.name] = el.value.split(";").map((v) => v.trim()).filter(Boolean);
+    } else {
+      args[el.name] = el.value;
+    }
+  }
+  return withPageValues(form, args);
+}
+
+function submitForm(form, { quiet = false } = {}) {
+  const args = formArgs(form);
+  if (args === null) { toast("Xin chọn một câu hỏi."); return; }
+  const values = {};
+  for (const el of form.elements) if (el.name) values[el.name] = el.value;
+  const id = send(form.dataset.command, args, quiet ? null : form.querySelector("button[type=submit]"), quiet);
+  if (id) sentForms.set(id, [form, values]);
+  return id;
+}
+
+document.addEventListener("click", (event) => {
+  event.target.closest("[data-close-dialog]")?.closest("dialog")?.close();
+});
+
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-command]");
+  if (!form) return;
+  event.preventDefault();
+  if (form.dataset.conflict) return;  // settle the conflict first
+  if (event.submitter?.dataset.confirm && !window.confirm(event.submitter.dataset.confirm)) return;
+  submitForm(form);
+  document.activeElement?.blur();  // sent: updates held back for this form may come in
+});
+
+// --- autosave and drafts (the secretaries' answers) ----------------------------------
+// Typing is kept in localStorage at once (a reload or a dropped connection loses nothing)
+// and saved to the server a moment after the typing stops.
+const autosaveTimers = new WeakMap();
+
+function draftKey(form) { return `draft:${slug}:${form.dataset.draft}`; }
+
+function setSaveState(form, text) {
+  const el = form.querySelector("[data-save-state]");
+  if (el) el.textContent = text;
+}
+
+document.addEventListener("input", (event) => {
+  const form = event.target.closest("form[data-autosave]");
+  if (!form) return;
+  const values = {};
+  for (const el of form.elements) if (el.name) values[el.name] = el.value;
+  localStorage.setItem(draftKey(form), JSON.stringify(values));
+  setSaveState(form, "Đang gõ… (đã giữ trên máy này)");
+  clearTimeout(autosaveTimers.get(form));
+  autosaveTimers.set(form, setTimeout(() => {
+    if (!form.dataset.conflict && document.contains(form) && isDirty(form)) submitForm(form, { quiet: true });
+  }, 1200));
+});
+
+// A draft left from before a reload: put it back if it was written on the version shown;
+// if someone saved since, show both.
+function restoreDrafts() {
+  for (const form of document.querySelectorAll("form[data-draft]")) {
+    const raw = localStorage.getItem(draftKey(form));
+    if (!raw) continue;
+    const mine = JSON.parse(raw);
+    const shown = formValues(form);
+    const differs = Object.keys(mine).some((k) => k !== "base_version" && k in shown && mine[k] !== shown[k]);
+    if (!differs) { localStorage.removeItem(draftKey(form)); continue; }
+    if (String(mine.base_version) === String(shown.base_version)) {
+      for (const el of form.elements) if (el.name in mine && el.name !== "base_version") el.value = mine[el.name];
+      setSaveState(form, "Đã khôi phục phần đang gõ dở — đang lưu…");
+      submitForm(form, { quiet: true });
+    } else {
+      showConflict(form, mine, shown);
+    }
+  }
+}
+
+function formValues(form) {
+  const values = {};
+  for (const el of form.elements) if (el.name) values[el.name] = el.value;
+  return values;
+}
+
+// A save refused because another secretary saved first: keep both versions on screen.
+function markConflict(form, mine) {
+  form.dataset.conflict = "1";
+  const region = form.closest("[id]");
+  const newer = region && deferred[region.id];
+  if (newer) {
+    const tpl = document.createElement("template");
+    tpl.innerHTML = newer;
+    const other = tpl.content.querySelector(`form[data-draft="${form.dataset.draft}"]`);
+    if (other) { showConflict(form, mine, formValues(other)); return; }
+  }
+  // The newer version is on its way: ask for it.
+  requestSnapshot();
+  setTimeout(() => { if (form.dataset.conflict && document.contains(form)) markConflict(form, mine); }, 800);
+}
+
+function showConflict(form, mine, theirs) {
+  form.dataset.conflict = "1";
+  form.querySelector(".conflict")?.remove();
+  const box = document.createElement("div");
+  box.className = "conflict";
+  const title = document.createElement("strong");
+  title.textContent = `Thư ký khác vừa lưu bản ${theirs.base_version}. Bản của đồng chí chưa được ghi; cả hai ở dưới đây.`;
+  const cols = document.createElement("div");
+  cols.className = "conflict-cols";
+  for (const [label, values] of [["Bản của đồng chí (chưa lưu)", mine], [`Bản đã lưu (bản ${theirs.base_version})`, theirs]]) {
+    const col = document.createElement("div");
+    const h = document.createElement("em");
+    h.textContent = label;
+    const text = document.createElement("pre");
+    text.textContent = ["responder_agency", "responder_name", "summary"].map((k) => values[k] || "").filter(Boolean).join("\n");
+    col.append(h, text);
+    cols.append(col);
+  }
+  const keepMine = document.createElement("button");
+  keepMine.type = "button";
+  keepMine.textContent = "Giữ bản của tôi (ghi đè lên bản kia)";
+  keepMine.addEventListener("click", () => {
+    for (const el of form.elements) if (el.name in mine && el.name !== "base_version") el.value = mine[el.name];
+    form.elements.base_version.value = theirs.base_version;
+    delete form.dataset.conflict;
+    box.remove();
+    submitForm(form);
+  });
+  const takeTheirs = document.createElement("button");
+  takeTheirs.type = "button";
+  takeTheirs.textContent = "Dùng bản đã lưu";
+  takeTheirs.addEventListener("click", () => {
+    localStorage.removeItem(draftKey(form));
+    for (const el of form.elements) if (el.name in theirs) { el.value = theirs[el.name]; el.defaultValue = theirs[el.name]; }
+    delete form.dataset.conflict;
+    box.remove();
+    flushDeferred();
+  });
+  box.append(title, cols, keepMine, takeTheirs);
+  form.prepend(box);
+  setSaveState(form, "Có xung đột: chọn một bản");
+}
+
+// List filters (the moderators' queue, the follow-up list): kept in localStorage so a
+// reload keeps them.
+function applyFilters() {
+  const bar = document.querySelector("[data-filters]");
+  if (!bar) return;
+  const active = {};
+  for (const select of bar.querySelectorAll("select[data-filter]")) {
+    if (select.value) active[select.dataset.filter] = select.value;
+  }
+  for (const item of document.querySelectorAll("[data-filter-item]")) {
+    item.hidden = Object.entries(active).some(([key, value]) => item.dataset[key] !== value);
+  }
+}
+
+function restoreFilters() {
+  const bar = document.querySelector("[data-filters]");
+  if (!bar) return;
+  const saved = JSON.parse(localStorage.getItem(`filters:${slug}:${screen}`) || "{}");
+  for (const select of bar.querySelectorAll("select[data-filter]")) {
+    if (saved[select.dataset.filter]) select.value = saved[select.dataset.filter];
+    select.addEventListener("change", () => {
+      saved[select.dataset.filter] = select.value;
+      localStorage.setItem(`filters:${slug}:${screen}`, JSON.stringify(saved));
+      applyFilters();
+    });
+  }
+  applyFilters();
+}
+
+// File uploads (a step's video, a list of questions): the answer, and any per-row
+// problems, are shown beside the form (as text, never as HTML).
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form[data-upload]");
+  if (!form) return;
+  event.preventDefault();
+  const button = form.querySelector("button");
+  const label = button.textContent;
+  const report = form.querySelector("output");
+  button.disabled = true;
+  button.textContent = "Đang gửi…";
+  try {
+    const response = await fetch(form.action, { method: "POST", body: new FormData(form) });
+    const result = await response.json();
+    if (report) {
+      const lines = [result.message || ""];
+      for (const p of result.problems || []) lines.push(p.message);
+      report.textContent = lines.join("\n");
+      report.classList.toggle("bad", !result.ok);
+    } else if (!result.ok) {
+      toast(result.message);
+    }
+    if (result.ok) form.reset();
+  } catch {
+    toast("Không gửi được: mất kết nối tới máy chủ.");
+  } finally {
+    button.disabled = false;
+    button.textContent = label;
+  }
+});
+
+// --- check-in desks --------------------------------------------------------------------
+// Typing filters the list by any part of name, unit, position or badge code. A word typed
+// without diacritics matches with or without them ("dung": Dũng, Dung, dựng); one typed
+// with them matches exactly ("dũng": Dũng only). Enter checks in the one delegate found,
+// or the badge code a scanner typed.
+const search = document.getElementById("checkin-search");
+const desk = document.getElementById("desk");
+
+function plain(text) {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+}
+
+// A row's searchable text (name, unit, position, badge code), read from the row itself
+// once: the page carries each delegate once, not again in attributes.
+const rowText = new WeakMap();
+
+function searchText(row) {
+  let found = rowText.get(row);
+  if (!found) {
+    const text = ["dg-name", "dg-unit", "dg-position"]
+      .map((c) => row.querySelector(`.${c}`)?.textContent || "")
+      .concat(row.dataset.code || "").join(" ").normalize("NFC").toLowerCase();
+    found = { text, plain: plain(text) };
+    rowText.set(row, found);
+  }
+  return found;
+}
+
+function delegateRows() { return document.querySelectorAll("#checkin-list li.dg"); }
+
+function applySearch() {
+  if (!search) return;
+  const words = search.value.normalize("NFC").toLowerCase().split(/\s+/).filter(Boolean);
+  let shown = 0;
+  for (const row of delegateRows()) {
+    const { text, plain: bare } = searchText(row);
+    row.hidden = !words.every((w) => (w === plain(w) ? bare : text).includes(w));
+    if (!row.hidden) shown++;
+  }
+  document.getElementById("checkin-count").textContent = words.length ? `${shown} người khớp` : "";
+}
+
+// «Sửa» on a row: the page's one editor, filled from that row.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-edit-delegate]");
+  if (!button) return;
+  const row = button.closest("li.dg");
+  const dialog = document.getElementById("delegate-editor");
+  const form = dialog.querySelector("form");
+  const seat = row.querySelector(".dg-seat").textContent.trim();
+  const values = {
+    id: row.dataset.id,
+    name: row.querySelector(".dg-name").textContent,
+    position: row.querySelector(".dg-position").textContent,
+    unit: row.querySelector(".dg-unit").textContent,
+    seat: seat === "—" ? "" : seat,
+  };
+  for (const [name, value] of Object.entries(values)) {
+    form.elements[name].value = form.elements[name].defaultValue = value;
+  }
+  dialog.showModal();
+});
+
+function checkIn(args) {
+  send("delegate.checkin", { ...args, desk: Number(desk.value) }, null, false, (result) => {
+    if (!result.ok) return;
+    const seat = result.result.seat ? `ghế ${result.result.seat}` : "chưa xếp ghế";
+    document.getElementById("checkin-last").textContent = `✓ ${result.result.name} — ${seat}`;
+    search.value = "";
+    applySearch();
+  });
+}
+
+if (search) {
+  desk.value = localStorage.getItem(`desk:${slug}`) || desk.value;
+  desk.addEventListener("change", () => localStorage.setItem(`desk:${slug}`, desk.value));
+  search.addEventListener("input", applySearch);
+  search.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    const value = search.value.trim();
+    if (/^DB\d{4}$/i.test(value)) { checkIn({ code: value.toUpperCase() }); return; }
+    const rows = [...delegateRows()].filter((r) => !r.hidden);
+    if (rows.length === 1 && !rows[0].classList.contains("in")) checkIn({ id: Number(rows[0].dataset.id) });
+    else toast(rows.length === 1 ? "Đại biểu này đã có mặt." : rows.length ? `${rows.length} người khớp: gõ thêm, hoặc bấm «Có mặt» ở đúng người.` : "Không tìm thấy đại biểu nào.");
+  });
+  applySearch();
+}
+
+// --- timers, wall clock, video ---------------------------------------------------------
+export function timerRemaining(el, now) {
+  const duration = Number(el.dataset.duration);
+  const elapsed = Number(el.dataset.elapsed);
+  const startedAt = el.dataset.startedAt ? Number(el.dataset.startedAt) : null;
+  return duration - elapsed - (startedAt === null ? 0 : Math.max(0, now - startedAt));
+}
+
+export function formatClock(remaining) {
+  if (remaining >= 0) {
+    const total = Math.ceil(remaining - 1e-9);
+    return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
+  }
+  const total = Math.floor(-remaining);
+  return `${total > 0 ? "−" : ""}${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
+}
+
+function tick() {
+  const now = serverNow();
+  for (const el of document.querySelectorAll("[data-timer]")) {
+    const remaining = timerRemaining(el, now);
+    const phase = remaining < 0 ? "overtime" : remaining <= Number(el.dataset.warning) ? "warning" : "ok";
+    const text = formatClock(remaining);
+    if (el.textContent !== text) el.textContent = text;
+    for (const p of ["ok", "warning", "overtime"]) el.classList.toggle(`timer-${p}`, p === phase);
+  }
+  const clock = document.querySelector("[data-clock]");
+  if (clock) clock.textContent = new Date(now * 1000).toLocaleTimeString("vi-VN", { hour12: false });
+}
+
+function syncMedia() {
+  const video = document.querySelector("video[data-stage-video]");
+  const state = document.querySelector("[data-media-state]");
+  if (!video || !state) return;
+  const playing = state.dataset.playing === "1";
+  const startedAt = Number(state.dataset.startedAt || 0);
+  let target = Number(state.dataset.offset);
+  if (playing && startedAt) target += Math.max(0, serverNow() - startedAt);
+  const cover = document.querySelector(".video-cover");
+  if (cover) cover.hidden = playing || target > 0;
+  if (Number.isFinite(video.duration)) target = Math.min(target, video.duration);
+  if (Math.abs(video.currentTime - target) > 1) video.currentTime = target;
+  if (playing && video.paused && !video.ended) {
+    video.play().catch(() => {
+      // The browser blocks sound until someone has clicked the page once: play muted,
+      // and ask (in a corner) for that one click.
+      video.muted = true;
+      document.getElementById("audio-hint").hidden = false;
+      video.play().catch(() => {});
+    });
+  } else if (!playing && !video.paused) {
+    video.pause();
+  }
+}
+
+document.addEventListener("click", () => {
+  const video = document.querySelector("video[data-stage-video]");
+  if (video) video.muted = false;
+  const hint = document.getElementById("audio-hint");
+  if (hint) hint.hidden = true;
+});
+document.addEventListener("loadedmetadata", syncMedia, true);
+
+setInterval(tick, 250);
+setInterval(sendPing, 10000);
+setInterval(syncMedia, 2000);
+tick();
+restoreFilters();
+connect();
