@@ -105,7 +105,7 @@ def unique_part_of_a_name(page: Page, skip: int = 20) -> str:
           for (const r of rows.slice(skip)) {
             const words = r.querySelector('.dg-who > strong').textContent.trim().split(/\\s+/);
             const part = words.slice(1).join(' ').toLowerCase();
-            if (words.length >= 3 && rows.filter(o => o.dataset.text.includes(part)).length === 1)
+            if (words.length >= 3 && rows.filter(o => o.textContent.toLowerCase().includes(part)).length === 1)
               return words.slice(1).join(' ');
           }
           return null;
