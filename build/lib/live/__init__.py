@@ -1,1 +1,0 @@
-"""Live conference-day facilitation: one server keeps every screen of the hall in sync."""
