@@ -48,6 +48,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_serving(
+    process: subprocess.Popen[bytes], port: int, log_path: Path, seconds: float = 20
+) -> None:
+    """Until a server process answers on 127.0.0.1:`port` (its log in the error if not)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log_path.read_text()}")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=0.5)
+            return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError(f"server did not start in {seconds:.0f} s: {log_path.read_text()}")
+
+
 @dataclass
 class Server:
     """A real `live serve` process on a real SQLite file; restartable on the same port."""
@@ -96,16 +112,7 @@ class Server:
                 stderr=subprocess.STDOUT,
                 env=env,
             )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()}")
-            try:
-                httpx.get(self.url + "/", timeout=0.5)
-                return
-            except httpx.TransportError:
-                time.sleep(0.05)
-        raise RuntimeError("server did not start in 20 s")
+        wait_serving(self.process, self.port, self.log_path)
 
     def env(self) -> dict[str, str]:
         """The server process's LIVE_* settings."""

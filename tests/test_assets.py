@@ -9,7 +9,6 @@ import re
 import subprocess
 import sys
 import sysconfig
-import time
 from pathlib import Path
 
 import httpx
@@ -20,7 +19,7 @@ from starlette.testclient import TestClient
 from live.app import create_app
 from live.assets import IMMUTABLE, Assets
 from live.settings import SCREENS_DIR, STATIC_DIR
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = STATIC_DIR / "vendor" / "be-vietnam-pro"
@@ -182,14 +181,8 @@ def test_the_wheel_carries_the_screens_and_runs_from_any_directory(tmp_path):
             env=env,
         )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                page = httpx.get(f"http://127.0.0.1:{port}/e/demo/ask", timeout=1)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.1)
+        wait_serving(process, port, log, seconds=30)
+        page = httpx.get(f"http://127.0.0.1:{port}/e/demo/ask")
         assert page.status_code == 200 and "Gửi câu hỏi" in page.text
         css = re.search(r'href="(/static/css/live\.[0-9a-f]{10}\.css)"', page.text)
         assert css and httpx.get(f"http://127.0.0.1:{port}{css.group(1)}").status_code == 200

@@ -13,7 +13,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from live import settings as settings_module
 from live.app import create_app
 from live.auth import role_keys
 from live.settings import Settings, base_url, reachable_from_hall
-from tests.conftest import Server, free_port
+from tests.conftest import Server, free_port, wait_serving
 
 HALL = "192.0.2.44"  # a documentation address (RFC 5737) standing in for the LAN's
 
@@ -130,14 +129,7 @@ def test_live_serve_listens_on_all_interfaces_and_prints_where(tmp_path):
             env=env,
         )
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=0.5)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, log.read_text()
-                time.sleep(0.05)
+        wait_serving(process, port, log)
         listening = {
             c.laddr
             for c in psutil.Process(process.pid).net_connections()
