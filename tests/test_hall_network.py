@@ -198,3 +198,24 @@ def test_make_serve_passes_host_and_port_on():
     assert re.search(r"^\.venv/bin/live serve\s*$", plain, re.M), plain
     # the runtime only: the test tools come with `make test`
     assert "[test]" not in plain
+
+
+def test_make_test_installs_its_debian_packages_or_says_the_one_command(tmp_path):
+    """tools/system-packages.sh: nothing to do when the packages are there; as a user who
+    cannot install (no root, no password-less sudo), it stops at once with the command."""
+    script = Path(__file__).resolve().parent.parent / "tools" / "system-packages.sh"
+    assert subprocess.run(["sh", str(script)], capture_output=True).returncode == 0
+    # As a user without rights (CI runs as root, so it can act as one).
+    as_user = (
+        ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else ["env", "PATH=/usr/bin:/bin"]
+    )
+    refused = subprocess.run(
+        [*as_user, "sh", str(script), "no-such-package-xyz"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert refused.returncode == 1
+    assert "sudo apt-get install -y no-such-package-xyz" in refused.stderr
+    makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
+    assert re.search(r"^test: system\b", makefile, re.M)  # `make test` runs it first
