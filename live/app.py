@@ -147,7 +147,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         for slug in await asyncio.to_thread(conference_slugs, engine):
-            await live.record(slug)  # the replay starts from what the projector shows now
+            live.hub.changed(slug)  # the replay starts from what the projector shows now
         yield
         await live.hub.close()
 

@@ -14,7 +14,6 @@ from sqlmodel import Session, col, func, select
 from live.commands import COMMANDS
 from live.minutes import save, table_csv, table_workbook
 from live.models import ROLE_NAMES, Conference, Event, ProjectorFrame
-from live.render import Renderer, View
 
 PAGE_SIZE = 200
 ROLE_LABELS = {**ROLE_NAMES, "audience": "Công khai (điện thoại)"}
@@ -124,21 +123,22 @@ def audit_csv(page: AuditPage) -> bytes:
 # --- the projector's frames -------------------------------------------------------------
 
 
-def record_frame(engine: Engine, renderer: Renderer, view: View) -> bool:
-    """Keep what the projector shows now, if it differs from the last frame kept."""
-    conf = view.conference
-    assert conf.id is not None
-    regions = json.dumps(renderer.regions("projector", view, {}), ensure_ascii=False)
+def record_frame(engine: Engine, slug: str, seq: int, regions: dict[str, str]) -> bool:
+    """Keep what the projector shows from `seq` on, if it differs from the last frame kept."""
+    kept = json.dumps(regions, ensure_ascii=False, sort_keys=True)
     with Session(engine) as s:
+        conference_id = s.exec(select(Conference.id).where(Conference.slug == slug)).first()
+        if conference_id is None:
+            return False
         last = s.exec(
             select(ProjectorFrame)
-            .where(ProjectorFrame.conference_id == conf.id)
+            .where(ProjectorFrame.conference_id == conference_id)
             .order_by(col(ProjectorFrame.seq).desc())
             .limit(1)
         ).first()
-        if last is not None and (last.regions == regions or last.seq >= conf.seq):
+        if last is not None and (last.regions == kept or last.seq >= seq):
             return False
-        s.add(ProjectorFrame(conference_id=conf.id, seq=conf.seq, at=time.time(), regions=regions))
+        s.add(ProjectorFrame(conference_id=conference_id, seq=seq, at=time.time(), regions=kept))
         s.commit()
         return True
 

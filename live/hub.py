@@ -1,9 +1,11 @@
 """Sockets, bounded queues and fan-out.
 
-Each conference has a Channel. After a command commits, `changed(slug)` wakes the
-channel's publisher, which reads the state once, renders each connected screen kind once,
-diffs against what it last sent that kind, serialises one message per kind and offers it
-to every socket of that kind. Each socket has a small bounded queue drained by its own
+Each conference has a Channel. The hub hears of commits through the bus (live.bus:
+conference, seq, effects); a commit wakes the channel's publisher, which re-renders, for
+each connected screen kind, only the regions that depend on what the commits since its
+last push changed (`regions_for`, declared in live.render), in one read shared by every
+kind; diffs them against what it last sent that kind, serialises one message per kind and
+offers it to every socket of that kind. Each socket has a small bounded queue drained by its own
 sender task; a socket whose queue is full is closed (it reconnects and gets a snapshot),
 never waited for.
 
@@ -11,8 +13,9 @@ Pushes carry (prev, seq): a screen applies a patch only on top of the seq it hol
 publisher may fold several quick commits into one patch, so seqs on the wire can jump;
 prev is what keeps that safe.
 
-Nothing here is needed to rebuild state: it all comes from the database, so a later
-multi-worker mode only has to call `changed()` on a NOTIFY carrying the seq.
+Nothing here is needed to rebuild state: it all comes from the database, so a bus that
+carries commits between processes is all a multi-worker mode needs. The hub knows screen
+kinds, region names, effect kinds and roles as strings, nothing of the domain.
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ import contextlib
 import gc
 import json
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any, Protocol
+
+from live.bus import Bus, Commit
 
 log = logging.getLogger("live.hub")
 
@@ -38,9 +43,16 @@ class Socket(Protocol):
     async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
 
 
-# (slug, screen kinds, presence counts) -> (seq, epoch, {kind: {region: html}}), or None
-# when the conference is gone. Reads the database: called in a worker thread.
-RenderFn = Callable[[str, Collection[str], dict[str, int]], Any]
+# (slug, {screen kind: the regions to render, None for all}, presence counts)
+#   -> (seq, epoch, {kind: {region: html}}), or None when the conference is gone.
+# Reads the database: called in a worker thread.
+RenderFn = Callable[[str, dict[str, Collection[str] | None], dict[str, int]], Any]
+# (screen kind, effect kinds) -> the regions of that kind that depend on them.
+RegionsFor = Callable[[str, Collection[str]], Collection[str]]
+# (slug, seq, regions) of a kind rendered even with no screen of it (the replay's frames).
+FrameFn = Callable[[str, int, dict[str, str]], Awaitable[None]]
+EVERYTHING = "*"  # an effect kind that every region depends on (a start, a test)
+PRESENCE = "presence"  # the screens connected changed
 
 
 class Subscriber:
@@ -73,14 +85,22 @@ class Channel:
         self,
         slug: str,
         render: RenderFn,
+        regions_for: RegionsFor | None = None,
+        always: Collection[str] = (),
+        on_frame: FrameFn | None = None,
     ) -> None:
         self.slug = slug
         self._render = render
+        self._regions_for = regions_for
+        self.always = frozenset(always)  # kinds kept rendered with no screen (the projector)
+        self._on_frame = on_frame
         self.lock = asyncio.Lock()
         self.seq: int | None = None
         self.epoch = ""
         self.sent: dict[str, dict[str, str]] = {}  # kind -> region -> html last sent
         self.subscribers: dict[str, set[Subscriber]] = {}
+        self._pending: set[str] = set()  # effect kinds committed since the last push
+        self._pending_seq: int | None = None  # the latest commit among them
         self._dirty = asyncio.Event()
         self._presence_due = False
         self._publisher = asyncio.create_task(self._publish_loop())
@@ -90,28 +110,58 @@ class Channel:
     def presence(self) -> dict[str, int]:
         return {kind: len(subs) for kind, subs in self.subscribers.items() if subs}
 
+    def _wanted(self, kinds: set[str], pending: set[str]) -> dict[str, Collection[str] | None]:
+        """Per kind, the regions to render: all for a kind not rendered yet, else those that
+        depend on what changed (none: the kind only moves on to the new seq)."""
+        wanted: dict[str, Collection[str] | None] = {}
+        for kind in kinds:
+            if kind not in self.sent or EVERYTHING in pending or self._regions_for is None:
+                wanted[kind] = None
+            elif names := self._regions_for(kind, pending):
+                wanted[kind] = names
+        return wanted
+
     async def _refresh(self, extra_kind: str | None = None) -> None:
-        """Read the state, render every connected kind once, push what changed."""
-        kinds = {kind for kind, subs in self.subscribers.items() if subs}
+        """Read once what changed, render it for every connected kind, push the changes."""
+        kinds = {kind for kind, subs in self.subscribers.items() if subs} | self.always
         if extra_kind:
             kinds.add(extra_kind)
         if not kinds:
+            self._pending.clear()
             return
-        result = await asyncio.to_thread(self._render, self.slug, kinds, self.presence())
+        pending, self._pending = self._pending, set()
+        pending_seq, self._pending_seq = self._pending_seq, None
+        wanted = self._wanted(kinds, pending)
+        result = await asyncio.to_thread(self._render, self.slug, wanted, self.presence())
         if result is None:
             return
-        seq, epoch, rendered = result
+        read_seq, epoch, rendered = result
+        # Label the push with the last commit whose effects it carries: a commit landing
+        # while this render runs has its effects in the next push, whose prev is this seq.
+        if pending_seq is not None:
+            seq = min(read_seq, pending_seq)
+        elif EVERYTHING in pending or self.seq is None or self._regions_for is None:
+            seq = read_seq
+        else:  # only counts moved (screens, phones): no commit
+            seq = self.seq
+        if self.seq is not None:
+            seq = max(seq, self.seq)
         prev = self.seq
-        for kind, regions in rendered.items():
+        frames = []
+        for kind in kinds:
             before = self.sent.get(kind)
+            regions = {**(before or {}), **rendered.get(kind, {})}
             self.sent[kind] = regions
-            if before is None:  # nobody of this kind has had anything yet
-                continue
-            changed = {name: html for name, html in regions.items() if before.get(name) != html}
-            if seq == prev and not changed:
-                continue
+            changed = {n: html for n, html in regions.items() if (before or {}).get(n) != html}
+            if kind in self.always and changed:
+                frames.append(regions)
+            if before is None or kind not in self.subscribers or (seq == prev and not changed):
+                continue  # nobody of this kind has had anything yet, or nothing moved
             self._fan_out(kind, {"type": "patch", "prev": prev, "seq": seq, "regions": changed})
         self.seq, self.epoch = seq, epoch
+        if self._on_frame is not None:
+            for regions in frames:  # after the push is on its way
+                await self._on_frame(self.slug, seq, regions)
 
     def _fan_out(self, kind: str, message: dict[str, Any]) -> None:
         data = json.dumps(message, ensure_ascii=False)  # serialised once per kind
@@ -134,7 +184,11 @@ class Channel:
                 log.exception("publishing %s failed", self.slug)
                 await asyncio.sleep(0.5)
 
-    def changed(self) -> None:
+    def changed(self, kinds: Collection[str] = (EVERYTHING,), seq: int | None = None) -> None:
+        """Commits changed these effect kinds (up to `seq`): push what depends on them."""
+        self._pending.update(kinds)
+        if seq is not None:
+            self._pending_seq = max(seq, self._pending_seq or seq)
         self._dirty.set()
 
     # --- subscribers ---------------------------------------------------------------------
@@ -178,7 +232,8 @@ class Channel:
             subs.discard(sub)
             if not subs:
                 del self.subscribers[sub.kind]
-                self.sent.pop(sub.kind, None)  # not kept fresh without subscribers
+                if sub.kind not in self.always:
+                    self.sent.pop(sub.kind, None)  # not kept fresh without subscribers
             self.schedule_refresh()
         if sub.sender and sub.sender is not asyncio.current_task():
             sub.sender.cancel()
@@ -199,10 +254,11 @@ class Channel:
 
     # --- presence ------------------------------------------------------------------------
 
-    def schedule_refresh(self) -> None:
+    def schedule_refresh(self, kind: str = PRESENCE) -> None:
         """Something outside the commands changed (the connected screens, phones that
         opened the question form): refresh soon. A burst makes one refresh, and a refresh
         where nothing committed pushes a patch with prev == seq."""
+        self._pending.add(kind)
         if self._presence_due:
             return
         self._presence_due = True
@@ -252,27 +308,49 @@ async def _close_quietly(socket: Socket, code: int) -> None:
 
 
 class Hub:
-    """All channels of this process."""
+    """All channels of this process, fed by the bus."""
 
-    def __init__(self, render: RenderFn) -> None:
+    def __init__(
+        self,
+        render: RenderFn,
+        bus: Bus | None = None,
+        regions_for: RegionsFor | None = None,
+        always: Collection[str] = (),
+        on_frame: FrameFn | None = None,
+    ) -> None:
         self._render = render
+        self._regions_for = regions_for
+        self._always = tuple(always)
+        self._on_frame = on_frame
         self.channels: dict[str, Channel] = {}
+        if bus is not None:
+            bus.subscribe(self.on_commit)
 
     def channel(self, slug: str) -> Channel:
         ch = self.channels.get(slug)
         if ch is None:
-            ch = self.channels[slug] = Channel(slug, self._render)
+            ch = self.channels[slug] = Channel(
+                slug, self._render, self._regions_for, self._always, self._on_frame
+            )
         return ch
 
-    def changed(self, slug: str) -> None:
-        """A command on `slug` committed: push what it changed."""
-        if slug in self.channels:
-            self.channels[slug].changed()
+    def on_commit(self, commit: Commit) -> None:
+        """A command on a conference committed: push what it changed; a changed role key
+        closes that role's screens. With kinds kept rendered without screens (the replay's
+        projector), every conference gets a channel."""
+        if commit.slug in self.channels or self._always:
+            self.channel(commit.slug).changed(commit.effects.kinds, commit.seq)
+        for role in commit.effects.locked_out:
+            self.lock_out(commit.slug, role)
 
-    def touch(self, slug: str) -> None:
+    def changed(self, slug: str) -> None:
+        """Refresh everything of `slug` (at start-up: the replay's first frame)."""
+        self.channel(slug).changed()
+
+    def touch(self, slug: str, kind: str) -> None:
         """Counts that no command changed moved (phones on the question form): refresh soon."""
         if slug in self.channels:
-            self.channels[slug].schedule_refresh()
+            self.channels[slug].schedule_refresh(kind)
 
     def lock_out(self, slug: str, role: str) -> None:
         """A role's key was rotated: close its open screens now (other roles keep going)."""

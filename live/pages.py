@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from live import audit, auth
 from live.commands import CommandError
+from live.effects import PHONES
 from live.models import ROLE_NAMES, Conference, FormVisit, ListItem
 from live.runtime import Live, live_of
 
@@ -215,7 +216,7 @@ async def ask_page(request: Request) -> Response:
     if first_today:
         request.session[VISITED] = {**visited, slug: today()}
     if counted:
-        live.hub.touch(slug)  # the admin's count of phones
+        live.hub.touch(slug, PHONES)  # the admin's count of phones
     values = dict.fromkeys(ASK_FIELDS, "")
     error = ""
     status = 200

@@ -8,6 +8,7 @@ import functools
 import json
 import time
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -88,6 +89,67 @@ SCREENS: dict[str, tuple[str, ...]] = {
     "checkin": ("checkin-stats", "checkin-list"),
     "gifts": ("gifts-list",),
 }
+# Region -> the effect kinds (live.effects) whose change can change its HTML. After a
+# commit the hub re-renders only the regions that depend on what it touched. Every region
+# also depends on the conference's setup (its title, date…). Too much here costs a render;
+# too little shows a stale region: tests/test_regions.py renders every region after each
+# command of a scripted day and fails on any change not declared here.
+FLOOR = ("question", "asker", "floor")
+REGION_DEPENDS: dict[str, frozenset[str]] = {
+    name: frozenset(("setup", *kinds))
+    for name, kinds in {
+        "mc-bar": ("presence", "stage", "step", "delegate"),
+        "mc-message": ("message",),
+        "mc-floor": (*FLOOR, "stage", "step", "delegate"),
+        "mc-current": ("stage", "step", "delegate", "list", "gift", "giftbatch", "gifts"),
+        "mc-timer": ("stage", "step"),
+        "mc-next": ("stage", "step"),
+        "mc-projector": ("stage", "step"),
+        "mc-hall": ("delegate", "list"),
+        "mc-agenda": ("stage", "step"),
+        "projector-stage": (*FLOOR, "stage", "step", "gift", "giftbatch", "gifts"),
+        "projector-timer": (*FLOOR, "stage", "step"),
+        "projector-media": ("stage", "step"),
+        "mod-bar": ("presence", "stage", "step", "question"),
+        "mod-mics": (*FLOOR, "delegate", "stage"),
+        "mod-pending": (*FLOOR, "list"),
+        "mod-queue": (*FLOOR, "list"),
+        "mod-message": ("message",),
+        "mod-done": (*FLOOR, "answer"),
+        "mic-panel": (*FLOOR, "delegate", "stage", "step"),
+        "admin-conference": (),
+        "admin-agenda": ("stage", "step"),
+        "admin-lists": ("list",),
+        "admin-people": ("delegate", "list", "gift"),
+        "admin-gifts": ("gift", "giftbatch", "gifts", "list"),
+        "admin-floor": ("floor", "question"),
+        "admin-links": ("rolekey", "phones", "floor"),
+        "sec-list": (*FLOOR, "answer", "commitment", "stage", "step"),
+        "sec-answer": (*FLOOR, "answer", "commitment", "list", "stage", "step"),
+        "sec-notice": (
+            *FLOOR,
+            "answer",
+            "commitment",
+            "notice",
+            "list",
+            "stage",
+            "step",
+            "delegate",
+        ),
+        "followup-list": ("question", "commitment"),
+        "checkin-stats": ("delegate", "list"),
+        "checkin-list": ("delegate",),
+        "gifts-list": ("gift", "giftbatch", "gifts", "stage", "step"),
+    }.items()
+}
+
+
+def regions_depending_on(kind: str, effects: Collection[str]) -> list[str]:
+    """The regions of screen `kind` whose HTML may change with these effect kinds."""
+    touched = set(effects)
+    return [n for n in SCREENS[screen_base(kind)] if REGION_DEPENDS[n] & touched]
+
+
 SCREEN_NAMES = {
     "mc": "MC",
     "projector": "Màn chiếu",
@@ -645,9 +707,16 @@ class Renderer:
             "link_path": link_path,
         }
 
-    def regions(self, kind: str, view: View, presence: dict[str, int]) -> dict[str, str]:
+    def regions(
+        self,
+        kind: str,
+        view: View,
+        presence: dict[str, int],
+        names: Collection[str] | None = None,
+    ) -> dict[str, str]:
+        """The HTML of the screen's regions (`names` of them, or all)."""
         ctx = self.context(kind, view, presence)
-        names = SCREENS[screen_base(kind)]
+        names = SCREENS[screen_base(kind)] if names is None else names
         return {name: self.env.get_template(f"regions/{name}.html").render(ctx) for name in names}
 
     def page(self, kind: str, view: View, presence: dict[str, int], **extra: Any) -> str:

@@ -15,10 +15,11 @@ from starlette.requests import HTTPConnection
 from live import auth
 from live.assets import Assets
 from live.audit import record_frame
+from live.bus import Commit, LocalBus
 from live.commands import Outcome, execute
 from live.hub import Hub
 from live.notice import notice_of
-from live.render import Renderer, View, load_view, make_environment
+from live.render import Renderer, View, load_view, make_environment, regions_depending_on
 from live.settings import STATIC_DIR, Settings, base_url
 
 log = logging.getLogger("live")
@@ -36,7 +37,16 @@ class Live:
         # The notice is drafted from the view by live.notice, which itself builds on render.
         self.renderer.env.globals["notice_of"] = notice_of
         self.renderer.env.globals["max_upload_mb"] = settings.max_upload_mb
-        self.hub = Hub(self._render_for_hub)
+        # The replay keeps the projector's frames from the hub's own render, so the hub
+        # keeps the projector rendered even when no projector is connected.
+        self.bus = LocalBus()
+        self.hub = Hub(
+            self._render_for_hub,
+            self.bus,
+            regions_for=regions_depending_on,
+            always=("projector",),
+            on_frame=self._keep_frame,
+        )
         self._locks: dict[str, asyncio.Lock] = {}
         self.ask_limiter = RateLimiter(limit=3, window=60.0)
         # Wrong keys per client address: keys are 144 random bits, so this is not what keeps
@@ -51,32 +61,29 @@ class Live:
         return await asyncio.to_thread(self.view, slug)
 
     def _render_for_hub(
-        self, slug: str, kinds: Collection[str], presence: dict[str, int]
+        self, slug: str, wanted: dict[str, Collection[str] | None], presence: dict[str, int]
     ) -> tuple[int, str, dict[str, dict[str, str]]] | None:
         view = self.view(slug)
         if view is None:
             return None
-        rendered = {kind: self.renderer.regions(kind, view, presence) for kind in kinds}
+        rendered = {
+            kind: self.renderer.regions(kind, view, presence, names)
+            for kind, names in wanted.items()
+        }
         return view.seq, view.epoch, rendered
 
     async def run_command(self, slug: str, role: str, name: Any, args: Any) -> Outcome:
-        """Apply a command (one at a time per conference), then push what it changed."""
+        """Apply a command (one at a time per conference), then publish what it changed."""
         lock = self._locks.setdefault(slug, asyncio.Lock())
         async with lock:
             outcome = await asyncio.to_thread(execute, self.engine, slug, role, name, args)
-            self.hub.changed(slug)
-            if locked_out := outcome.payload.get("locked_out"):
-                self.hub.lock_out(slug, locked_out)
-            # Still holding the lock, so the picture kept is this command's, not a later one's.
-            await self.record(slug)
+            self.bus.publish(Commit(slug, outcome.seq, outcome.effects))
         return outcome
 
-    async def record(self, slug: str) -> None:
-        """Keep the projector's picture for the replay (after the push is on its way)."""
+    async def _keep_frame(self, slug: str, seq: int, regions: dict[str, str]) -> None:
+        """Keep what the projector shows, for the replay (after the push is on its way)."""
         try:
-            view = await asyncio.to_thread(self.view, slug)
-            if view is not None:
-                await asyncio.to_thread(record_frame, self.engine, self.renderer, view)
+            await asyncio.to_thread(record_frame, self.engine, slug, seq, regions)
         except Exception:  # the replay losing a frame must never disturb the day
             log.exception("could not keep the projector frame of %s", slug)
 

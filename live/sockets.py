@@ -68,6 +68,10 @@ async def ws_endpoint(websocket: WebSocket) -> None:
                 await websocket.close()
 
 
+def refused(request_id: Any, code: str, message: str) -> dict[str, Any]:
+    return {"type": "result", "id": request_id, "ok": False, "code": code, "message": message}
+
+
 def reply(sub: Subscriber, channel: Channel, message: dict[str, Any]) -> None:
     if not sub.offer(json.dumps(message, ensure_ascii=False)):
         channel.drop(sub)
@@ -116,16 +120,17 @@ async def handle_frame(
                 },
             )
         except CommandError as e:
+            reply(sub, channel, refused(request_id, e.code, e.message))
+        except Exception:
+            # A bug in a command must not cost the screen its socket: the person gets an
+            # answer, the log gets the traceback, the socket stays open.
+            log.exception(
+                "command %r of a %s screen of %s failed", data.get("command"), sub.kind, slug
+            )
             reply(
                 sub,
                 channel,
-                {
-                    "type": "result",
-                    "id": request_id,
-                    "ok": False,
-                    "code": e.code,
-                    "message": e.message,
-                },
+                refused(request_id, "server_error", "Lỗi máy chủ. Thao tác chưa được ghi nhận."),
             )
     else:
         reply(sub, channel, {"type": "error", "code": "bad_frame", "message": "Loại tin không rõ."})

@@ -99,10 +99,27 @@ def test_the_exports_take_the_same_filter(client, keys):
     ]
 
 
+def pushed(client, seq):
+    """Until the hub has pushed (and kept the frame of) the commit `seq`."""
+    channel = client.app.state.live.hub.channels["demo"]
+    deadline = time.monotonic() + 5
+    while (channel.seq or 0) < seq and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.05)  # the frame is written just after the push
+
+
 def test_a_frame_is_kept_when_the_projector_changes_and_only_then(client, keys):
     first = wait_frames(client, keys, 1)  # the start: the welcome banner
     assert len(first) == 1 and 'data-mode="welcome"' in first[0]["regions"]["projector-stage"]
-    a_day(client, keys)
+    # One command at a time, each pushed before the next (quicker ones fold: see below).
+    for role, name, args in [
+        ("checkin", "delegate.checkin", {"code": "DB0001", "desk": 1}),
+        ("mc", "step.next", {}),
+        ("mc", "projector.mode", {"mode": "hold"}),
+        ("checkin", "delegate.checkin", {"code": "DB0002", "desk": 3}),
+        ("mc", "projector.mode", {"mode": "live"}),
+    ]:
+        pushed(client, command(client, keys, role, name, args))
     kept = wait_frames(client, keys, 4)
     # Check-ins change nothing on the projector: banner, step 1, hold, step 1 again.
     assert [f["type"] for f in kept] == ["", "step.next", "projector.mode", "projector.mode"]
@@ -110,3 +127,27 @@ def test_a_frame_is_kept_when_the_projector_changes_and_only_then(client, keys):
     assert 'data-mode="hold"' in kept[2]["regions"]["projector-stage"]
     assert 'data-position="1"' in kept[3]["regions"]["projector-stage"]
     assert client.get("/api/e/demo/frames").status_code == 401
+
+
+def test_commits_folded_into_one_push_make_one_frame_tagged_with_the_last(client, keys):
+    """Commands quicker than the publisher fold into one push, and so into one frame: the
+    replay shows what the hall saw, which never included the in-between pictures."""
+    wait_frames(client, keys, 1)
+    live = client.app.state.live
+    from live.commands import execute
+
+    # Two commits published together, as when they land while a push is being rendered.
+    first = execute(live.engine, "demo", "mc", "step.next")
+    second = execute(live.engine, "demo", "mc", "projector.mode", {"mode": "hold"})
+    from live.bus import Commit
+
+    def publish_both() -> None:  # in one turn of the server's event loop
+        for o in (first, second):
+            live.bus.publish(Commit("demo", o.seq, o.effects))
+
+    client.portal.call(publish_both)
+    pushed(client, second.seq)
+    kept = wait_frames(client, keys, 2)
+    assert [f["seq"] for f in kept] == [0, second.seq]
+    assert kept[1]["type"] == "projector.mode"
+    assert 'data-mode="hold"' in kept[1]["regions"]["projector-stage"]

@@ -167,3 +167,43 @@ def test_rotating_a_key_closes_that_roles_screens_only(server):
         connect(
             f"{server.ws_url}/ws/e/demo?screen=projector&key={old_projector_key}", open_timeout=5
         )
+
+
+def test_a_command_that_fails_unexpectedly_answers_and_keeps_the_socket(
+    settings, keys, monkeypatch, caplog
+):
+    """A bug in a command (here: a handler that raises) is answered with server_error,
+    logged as an error with its traceback, and the screen's socket goes on working."""
+    from starlette.testclient import TestClient
+
+    from live.app import create_app
+    from live.commands import COMMANDS, Command
+
+    def broken(ctx):
+        raise RuntimeError("a bug")
+
+    original = COMMANDS["timer.pause"]
+    monkeypatch.setitem(
+        COMMANDS, "timer.pause", Command("timer.pause", original.roles, original.summary, broken)
+    )
+    with (
+        TestClient(create_app(settings)) as client,
+        client.websocket_connect(f"/ws/e/demo?screen=mc&key={keys['mc']}") as ws,
+    ):
+        assert ws.receive_json()["type"] == "snapshot"
+        ws.send_json({"type": "command", "id": 1, "command": "timer.pause"})
+        answer = next(m for m in iter(ws.receive_json, None) if m["type"] == "result")
+        assert answer == {
+            "type": "result",
+            "id": 1,
+            "ok": False,
+            "code": "server_error",
+            "message": "Lỗi máy chủ. Thao tác chưa được ghi nhận.",
+        }
+        ws.send_json({"type": "command", "id": 2, "command": "step.next"})
+        answer = next(m for m in iter(ws.receive_json, None) if m["type"] == "result")
+        assert answer["id"] == 2 and answer["ok"] is True
+    failures = [
+        r for r in caplog.records if r.levelname == "ERROR" and "timer.pause" in r.getMessage()
+    ]
+    assert failures and failures[0].exc_info is not None

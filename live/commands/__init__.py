@@ -12,7 +12,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from live.effects import Effects, collecting
 from live.models import AgendaStep, Conference, Event
 
 
@@ -79,8 +80,12 @@ def command(name: str, summary: str, roles: tuple[str, ...] = STAGE_ROLES):
 
 @dataclass(frozen=True)
 class Outcome:
+    """A committed command: its seq, its result (the caller's answer, also kept as the
+    event's audit payload) and what it changed (for the screens)."""
+
     seq: int
     payload: dict[str, Any]
+    effects: Effects = field(default_factory=Effects)
 
 
 def execute(
@@ -116,9 +121,11 @@ def execute(
             .where(Conference.slug == slug)
             .execution_options(populate_existing=True)
         ).one()
-        payload = cmd.handler(Ctx(s, conf, args, now, role))
-        assert conf.id is not None
-        s.add(conf)
+        with collecting(s) as touched:
+            payload = cmd.handler(Ctx(s, conf, args, now, role))
+            assert conf.id is not None
+            s.add(conf)
+            s.flush()
         s.add(
             Event(
                 conference_id=conf.id,
@@ -129,7 +136,7 @@ def execute(
             )
         )
         s.commit()
-        return Outcome(conf.seq, payload)
+        return Outcome(conf.seq, payload, Effects(frozenset(touched)))
 
 
 # --- argument checks ---------------------------------------------------------------------

@@ -22,4 +22,5 @@ def role_rotate(ctx: Ctx) -> dict[str, Any]:
     rk.key = new_key()
     ctx.session.add(rk)
     # The new key is not logged (the event log is readable by more people than the key).
-    return {"role": role, "locked_out": role}
+    # Its effect (a changed role key) closes that role's open screens.
+    return {"role": role}
