@@ -8,6 +8,7 @@ data is never dropped by starting a newer build.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, create_engine
 
 from live import models  # noqa: F401  (registers the tables)
+from live.imports import closest
 from live.models import Meta
 
 
@@ -50,11 +52,37 @@ def _v4_form_visits(conn: Connection) -> None:
     SQLModel.metadata.create_all(conn)
 
 
+def _v5_look_alikes(conn: Connection) -> None:
+    """Issue 12: look-alike hints kept with each question, worked out once here for the
+    questions already open."""
+    if "look_alikes" not in {c["name"] for c in inspect(conn).get_columns("question")}:
+        conn.execute(
+            sa.text("ALTER TABLE question ADD COLUMN look_alikes TEXT NOT NULL DEFAULT '[]'")
+        )
+    rows = conn.execute(
+        sa.text(
+            "SELECT id, conference_id, text FROM question "
+            "WHERE status IN ('pending', 'queued', 'on_deck', 'live', 'answering')"
+        )
+    ).all()
+    by_conference: dict[int, list[tuple[int, str]]] = {}
+    for qid, conference_id, text in rows:
+        by_conference.setdefault(conference_id, []).append((qid, text))
+    for questions in by_conference.values():
+        for qid, text in questions:
+            hints = closest(text, [(i, t) for i, t in questions if i != qid])
+            conn.execute(
+                sa.text("UPDATE question SET look_alikes = :hints WHERE id = :id"),
+                {"hints": json.dumps(hints), "id": qid},
+            )
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     lambda conn: None,
     _v2_people,
     _v3_projector_frames,
     _v4_form_visits,
+    _v5_look_alikes,
 ]
 
 

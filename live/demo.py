@@ -9,6 +9,7 @@ in a backslash continues the same paragraph (the string holds no newline there).
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ from live.demo_people import (
     DEMO_UNIT_QUOTAS,
 )
 from live.demo_questions import DEMO_AGENCIES, DEMO_FIELDS, DEMO_QUESTIONS, DEMO_UNITS
+from live.imports import closest
 from live.models import (
     AgendaStep,
     Conference,
@@ -327,6 +329,11 @@ def create_conference(
                     queued_at=now,
                 )
             )
+        s.flush()
+        seeded = list(s.exec(select(Question).where(Question.conference_id == conf.id)))
+        for question in seeded:  # the hints a moderator sees, as the commands keep them
+            others = ((o.id, o.text) for o in seeded if o.id not in (question.id, None))
+            question.look_alikes = json.dumps(closest(question.text, others))
         if people is not None:
             add_people(s, conf, people, now)
         ensure_role_keys(s, conf.id)

@@ -374,6 +374,16 @@ def money(text: str) -> int | None:
     return int(total) if total == total.to_integral_value() else None
 
 
+LOOK_ALIKES_KEPT = 3  # hints per question: the closest few, not every pair
+
+
+def closest(text: str, others: Iterable[tuple[int, str]]) -> list[tuple[int, float]]:
+    """The (id, similarity) of the few `others` whose text looks most like `text`."""
+    found = [(qid, round(similar(text, other), 3)) for qid, other in others]
+    found = [(qid, score) for qid, score in found if score >= DUPLICATE_THRESHOLD]
+    return sorted(found, key=lambda pair: (-pair[1], pair[0]))[:LOOK_ALIKES_KEPT]
+
+
 def similar(a: str, b: str) -> float:
     """Similarity 0..1 of two question texts, insensitive to case, punctuation and wording glue."""
     return _jaccard(_words(a), _words(b))

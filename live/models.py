@@ -222,6 +222,10 @@ class Question(HasTimer, table=True):
     queue_rank: float = 0.0  # order in the queue: lower first
     mic: int | None = None  # while on deck, live or answering
     merged_into: int | None = None  # Question.id it was merged into
+    # The open questions whose text looks most like this one's, as JSON [[id, score], …],
+    # closest first: worked out when a question arrives or its text changes, never per
+    # render (live.commands.floor.note_look_alikes).
+    look_alikes: str = "[]"
     # Its timer (HasTimer) is the speaking, then the answer timer at the microphone.
     # When each transition happened (epoch seconds).
     created_at: float = 0.0

@@ -9,7 +9,6 @@ import json
 import time
 import unicodedata
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ from sqlmodel import Session, func, select
 
 from live.auth import link_label, link_path, opens_live_screen, role_links
 from live.collation import name_sort_key
-from live.imports import DUPLICATE_THRESHOLD, similar
 from live.models import (
     ANSWER_OUTCOMES,
     AT_MIC,
@@ -194,26 +192,144 @@ def timer_view(t: Timer, warning: float) -> dict[str, Any]:
     }
 
 
-@dataclass
 class View:
-    """What every screen of one conference shows, read in one transaction."""
+    """What the screens of one conference show. The conference row is read at once; each
+    collection on first use, in one query of its own: a push that re-renders only the MC's
+    timer reads the conference and its steps, not 250 delegates and every question."""
 
-    conference: Conference
-    steps: list[AgendaStep]
-    questions: list[Question]  # every question, in queue order
-    askers: dict[int, list[QuestionAsker]]  # question id -> further askers (merged)
-    lists: dict[str, list[str]]  # "field" / "agency" / "unit" -> names
-    keys: dict[str, str]  # role -> key (shown on the admin screen only)
-    answers: dict[int, Answer]  # question id -> what the secretaries recorded
-    commitments: dict[int, list[Commitment]]  # question id -> tasks given
-    notice_edits: dict[str, NoticeEdit]  # paragraph key -> the secretaries' own text
-    items: dict[str, list[ListItem]]  # the lists' rows (units' quotas, groups' order)
-    delegates: list[Delegate]  # in Vietnamese name order
-    gifts: list[GiftRecipient]  # in stage order
-    gift_presenters: dict[int, str]  # batch number -> who presents it
-    media_dir: Path
-    phones_today: int = 0  # phones that opened the question form today
-    now: float = field(default_factory=time.time)
+    def __init__(
+        self, engine: Engine, conference: Conference, media_dir: Path, now: float | None = None
+    ) -> None:
+        self.engine = engine
+        self.conference = conference
+        self.media_dir = media_dir
+        self.now = time.time() if now is None else now
+        assert conference.id is not None
+        self._id = conference.id
+
+    def _all(self, query: Any) -> list[Any]:
+        with Session(self.engine) as s:
+            rows = list(s.exec(query))
+            s.expunge_all()
+            return rows
+
+    @functools.cached_property
+    def steps(self) -> list[AgendaStep]:
+        return self._all(
+            select(AgendaStep)
+            .where(AgendaStep.conference_id == self._id)
+            .order_by(AgendaStep.position)  # type: ignore[arg-type]
+        )
+
+    @functools.cached_property
+    def questions(self) -> list[Question]:
+        """Every question, in queue order."""
+        return self._all(
+            select(Question)
+            .where(Question.conference_id == self._id)
+            .order_by(Question.queue_rank, Question.number)  # type: ignore[arg-type]
+        )
+
+    @functools.cached_property
+    def askers(self) -> dict[int, list[QuestionAsker]]:
+        """Question id -> further askers (merged into it)."""
+        found: dict[int, list[QuestionAsker]] = {}
+        for a in self._all(
+            select(QuestionAsker)
+            .join(Question)
+            .where(Question.conference_id == self._id)
+            .order_by(QuestionAsker.id)  # type: ignore[arg-type]
+        ):
+            found.setdefault(a.question_id, []).append(a)
+        return found
+
+    @functools.cached_property
+    def items(self) -> dict[str, list[ListItem]]:
+        """The lists' rows (units' quotas, groups' order), by kind."""
+        found: dict[str, list[ListItem]] = {kind: [] for kind in LIST_KINDS}
+        for item in self._all(
+            select(ListItem)
+            .where(ListItem.conference_id == self._id)
+            .order_by(ListItem.kind, ListItem.position)  # type: ignore[arg-type]
+        ):
+            found.setdefault(item.kind, []).append(item)
+        return found
+
+    @functools.cached_property
+    def lists(self) -> dict[str, list[str]]:
+        """ "field" / "agency" / "unit" / "group" -> names."""
+        return {kind: [i.name for i in items] for kind, items in self.items.items()}
+
+    @functools.cached_property
+    def keys(self) -> dict[str, str]:
+        """Role -> key (shown on the admin screen only)."""
+        return {
+            rk.role: rk.key
+            for rk in self._all(select(RoleKey).where(RoleKey.conference_id == self._id))
+        }
+
+    @functools.cached_property
+    def answers(self) -> dict[int, Answer]:
+        """Question id -> what the secretaries recorded."""
+        return {
+            a.question_id: a
+            for a in self._all(select(Answer).where(Answer.conference_id == self._id))
+        }
+
+    @functools.cached_property
+    def commitments(self) -> dict[int, list[Commitment]]:
+        """Question id -> tasks given."""
+        found: dict[int, list[Commitment]] = {}
+        for c in self._all(
+            select(Commitment).where(Commitment.conference_id == self._id).order_by(Commitment.id)  # type: ignore[arg-type]
+        ):
+            found.setdefault(c.question_id, []).append(c)
+        return found
+
+    @functools.cached_property
+    def notice_edits(self) -> dict[str, NoticeEdit]:
+        """Paragraph key -> the secretaries' own text."""
+        return {
+            e.key: e
+            for e in self._all(select(NoticeEdit).where(NoticeEdit.conference_id == self._id))
+        }
+
+    @functools.cached_property
+    def delegates(self) -> list[Delegate]:
+        """In Vietnamese name order."""
+        return sorted(
+            self._all(select(Delegate).where(Delegate.conference_id == self._id)),
+            key=lambda d: name_sort_key(d.name),
+        )
+
+    @functools.cached_property
+    def gifts(self) -> list[GiftRecipient]:
+        """In stage order."""
+        return self._all(
+            select(GiftRecipient)
+            .where(GiftRecipient.conference_id == self._id)
+            .order_by(GiftRecipient.position)  # type: ignore[arg-type]
+        )
+
+    @functools.cached_property
+    def gift_presenters(self) -> dict[int, str]:
+        """Batch number -> who presents it."""
+        return {
+            b.number: b.presenters
+            for b in self._all(select(GiftBatch).where(GiftBatch.conference_id == self._id))
+        }
+
+    @functools.cached_property
+    def phones_today(self) -> int:
+        """Phones that opened the question form today."""
+        with Session(self.engine) as s:
+            return s.exec(
+                select(func.count())
+                .select_from(FormVisit)
+                .where(
+                    FormVisit.conference_id == self._id, FormVisit.day == date.today().isoformat()
+                )
+            ).one()
 
     @property
     def seq(self) -> int:
@@ -310,19 +426,19 @@ class View:
         return timer_view(q.timer, QUESTION_WARNING_SECONDS)
 
     def duplicates_of(self, q: Question) -> list[Question]:
-        """Open questions whose text looks alike (a hint for merging, never automatic)."""
-        return self._duplicates.get(q.id, []) if q.id is not None else []
+        """Open questions whose text looks alike (a hint for merging, never automatic):
+        kept with the question when it arrived, not worked out here."""
+        return [
+            self._open_by_id[i] for i, _score in json.loads(q.look_alikes) if i in self._open_by_id
+        ]
 
     @functools.cached_property
-    def _duplicates(self) -> dict[int, list[Question]]:
-        open_ = [q for q in self.questions if q.status in ("pending", "queued", *AT_MIC)]
-        by_id = {q.id: q for q in open_}
-        pairs = look_alike_pairs(tuple((q.id, q.text) for q in open_))
-        found: dict[int, list[Question]] = {}
-        for a, b in pairs:
-            found.setdefault(a, []).append(by_id[b])
-            found.setdefault(b, []).append(by_id[a])
-        return found
+    def _open_by_id(self) -> dict[int, Question]:
+        return {
+            q.id: q
+            for q in self.questions
+            if q.id is not None and q.status in ("pending", "queued", *AT_MIC)
+        }
 
     @property
     def asked(self) -> list[Question]:
@@ -490,104 +606,14 @@ def person_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-@functools.lru_cache(maxsize=8)
-def look_alike_pairs(texts: tuple[tuple[int | None, str], ...]) -> list[tuple[int, int]]:
-    """Pairs of question ids whose texts look alike. Quadratic, so cached: most commands
-    (timers, microphones) leave the open questions' texts as they were."""
-    pairs = []
-    for i, (a, text_a) in enumerate(texts):
-        for b, text_b in texts[i + 1 :]:
-            if a is not None and b is not None and similar(text_a, text_b) >= DUPLICATE_THRESHOLD:
-                pairs.append((a, b))
-    return pairs
-
-
 def load_view(engine: Engine, slug: str, media_dir: Path) -> View | None:
+    """The view of a conference (its collections read when first used), or None."""
     with Session(engine) as s:
         conf = s.exec(select(Conference).where(Conference.slug == slug)).first()
         if conf is None:
             return None
-        steps = list(
-            s.exec(
-                select(AgendaStep)
-                .where(AgendaStep.conference_id == conf.id)
-                .order_by(AgendaStep.position)  # type: ignore[arg-type]
-            )
-        )
-        questions = list(
-            s.exec(
-                select(Question)
-                .where(Question.conference_id == conf.id)
-                .order_by(Question.queue_rank, Question.number)  # type: ignore[arg-type]
-            )
-        )
-        askers: dict[int, list[QuestionAsker]] = {}
-        ids = [q.id for q in questions]
-        if ids:
-            for a in s.exec(select(QuestionAsker).where(QuestionAsker.question_id.in_(ids))):  # type: ignore[attr-defined]
-                askers.setdefault(a.question_id, []).append(a)
-        lists: dict[str, list[str]] = {kind: [] for kind in LIST_KINDS}
-        items: dict[str, list[ListItem]] = {kind: [] for kind in LIST_KINDS}
-        for item in s.exec(
-            select(ListItem)
-            .where(ListItem.conference_id == conf.id)
-            .order_by(ListItem.kind, ListItem.position)  # type: ignore[arg-type]
-        ):
-            lists.setdefault(item.kind, []).append(item.name)
-            items.setdefault(item.kind, []).append(item)
-        keys = {
-            rk.role: rk.key
-            for rk in s.exec(select(RoleKey).where(RoleKey.conference_id == conf.id))
-        }
-        answers = {
-            a.question_id: a for a in s.exec(select(Answer).where(Answer.conference_id == conf.id))
-        }
-        commitments: dict[int, list[Commitment]] = {}
-        for c in s.exec(
-            select(Commitment).where(Commitment.conference_id == conf.id).order_by(Commitment.id)  # type: ignore[arg-type]
-        ):
-            commitments.setdefault(c.question_id, []).append(c)
-        edits = {
-            e.key: e for e in s.exec(select(NoticeEdit).where(NoticeEdit.conference_id == conf.id))
-        }
-        delegates = sorted(
-            s.exec(select(Delegate).where(Delegate.conference_id == conf.id)),
-            key=lambda d: name_sort_key(d.name),
-        )
-        gifts = list(
-            s.exec(
-                select(GiftRecipient)
-                .where(GiftRecipient.conference_id == conf.id)
-                .order_by(GiftRecipient.position)  # type: ignore[arg-type]
-            )
-        )
-        presenters = {
-            b.number: b.presenters
-            for b in s.exec(select(GiftBatch).where(GiftBatch.conference_id == conf.id))
-        }
-        phones_today = s.exec(
-            select(func.count())
-            .select_from(FormVisit)
-            .where(FormVisit.conference_id == conf.id, FormVisit.day == date.today().isoformat())
-        ).one()
         s.expunge_all()
-        return View(
-            conf,
-            steps,
-            questions,
-            askers,
-            lists,
-            keys,
-            answers,
-            commitments,
-            edits,
-            items,
-            delegates,
-            gifts,
-            presenters,
-            media_dir,
-            phones_today,
-        )
+    return View(engine, conf, media_dir)
 
 
 def make_environment() -> Environment:

@@ -323,8 +323,15 @@ class FloorMachine(RuleBasedStateMachine):
         return outcome.payload
 
     def changed(self) -> set[int]:
-        """Ids of the questions the last command created or changed."""
-        return {qid for qid, q in self.snap.qs.items() if self.prev.qs.get(qid) != q}
+        """Ids of the questions the last command created or changed (the look-alike hints
+        kept with each question are derived, and follow another question's text)."""
+
+        def state(q: Any) -> Any:
+            return (
+                None if q is None else {k: v for k, v in q._mapping.items() if k != "look_alikes"}
+            )
+
+        return {qid for qid, q in self.snap.qs.items() if state(self.prev.qs.get(qid)) != state(q)}
 
     def pick(
         self, data: st.DataObject, *statuses: str, label: str = "id", prefer: tuple[str, ...] = ()

@@ -10,12 +10,14 @@ command transaction, so two moderators pressing at once get one success and one 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import select
 
 from live.commands import CommandError, Ctx, command, import_rows, int_arg, text_arg
+from live.imports import LOOK_ALIKES_KEPT, closest
 from live.models import AT_MIC, QUESTION_SOURCES, QUESTION_STATUSES, Question, QuestionAsker
 from live.timer import Timer
 
@@ -89,7 +91,41 @@ def summary(q: Question) -> dict[str, Any]:
     return {"id": q.id, "number": q.number, "status": q.status, "mic": q.mic}
 
 
-def new_question(ctx: Ctx, source: str, status: str) -> Question:
+OPEN = ("pending", "queued", *AT_MIC)  # questions a look-alike hint may point to
+
+
+def open_questions(ctx: Ctx) -> list[Question]:
+    return list(
+        ctx.session.exec(
+            select(Question).where(
+                Question.conference_id == ctx.conf.id,
+                Question.status.in_(OPEN),  # type: ignore[attr-defined]
+            )
+        )
+    )
+
+
+def note_look_alikes(ctx: Ctx, q: Question, others: list[Question]) -> None:
+    """Work out once, when `q` arrives or its text changes, which open questions look like
+    it; add `q` to their hints too (each keeps its closest few)."""
+    others = [o for o in others if o.id != q.id]
+    mine = closest(q.text, ((o.id, o.text) for o in others if o.id is not None))
+    q.look_alikes = json.dumps(mine)
+    ctx.session.add(q)
+    scores = dict(mine)
+    for other in others:
+        kept = [(i, score) for i, score in json.loads(other.look_alikes) if i != q.id]
+        if other.id in scores:
+            kept = sorted([*kept, (q.id, scores[other.id])], key=lambda p: (-p[1], p[0]))
+        kept = kept[:LOOK_ALIKES_KEPT]
+        if kept != [tuple(p) for p in json.loads(other.look_alikes)]:
+            other.look_alikes = json.dumps(kept)
+            ctx.session.add(other)
+
+
+def new_question(
+    ctx: Ctx, source: str, status: str, others: list[Question] | None = None
+) -> Question:
     assert ctx.conf.id is not None
     q = Question(
         conference_id=ctx.conf.id,
@@ -106,6 +142,9 @@ def new_question(ctx: Ctx, source: str, status: str) -> Question:
         q.status = status
     ctx.session.add(q)
     ctx.session.flush()
+    others = open_questions(ctx) if others is None else others
+    note_look_alikes(ctx, q, others)
+    others.append(q)
     return q
 
 
@@ -144,6 +183,8 @@ def question_edit(ctx: Ctx) -> dict[str, Any]:
     for key, value in changes.items():
         setattr(q, key, value)
     ctx.session.add(q)
+    if "text" in changes:
+        note_look_alikes(ctx, q, open_questions(ctx))
     return {**summary(q), "changed": sorted(changes)}
 
 
@@ -440,8 +481,11 @@ def mc_message_clear(ctx: Ctx) -> dict[str, Any]:
     FLOOR,
 )
 def question_import(ctx: Ctx) -> dict[str, Any]:
+    others = open_questions(ctx)  # read once, grown with each row
+
     def add(row: dict[str, Any]) -> Question:
-        return new_question(Ctx(ctx.session, ctx.conf, row, ctx.now, ctx.role), "written", "queued")
+        row_ctx = Ctx(ctx.session, ctx.conf, row, ctx.now, ctx.role)
+        return new_question(row_ctx, "written", "queued", others)
 
     numbers = [q.number for q in import_rows(ctx, MAX_IMPORT, "câu hỏi", add)]
     return {"count": len(numbers), "first": numbers[0], "last": numbers[-1]}

@@ -1,0 +1,80 @@
+"""Look-alike hints ("có thể trùng câu …") are worked out when a question arrives or its
+text changes, kept with the question (the closest few), and never recomputed per render."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import event
+
+from live import db
+from live.commands import execute
+from live.imports import LOOK_ALIKES_KEPT
+from live.render import load_view
+
+WAGES = "Đề nghị tăng lương tối thiểu vùng cho công nhân khu công nghiệp Lương Sơn"
+
+
+def by_number(engine, number):
+    return next(q for q in load_view(engine, "demo", None).questions if q.number == number)  # type: ignore[arg-type]
+
+
+def test_a_new_question_is_hinted_both_ways_and_an_edit_takes_the_hint_back(engine):
+    a = execute(engine, "demo", "moderator", "question.add", {"text": WAGES}).payload
+    b = execute(
+        engine, "demo", "moderator", "question.add", {"text": WAGES + ", huyện Lương Sơn"}
+    ).payload
+    v = load_view(engine, "demo", None)  # type: ignore[arg-type]
+    qa, qb = (next(q for q in v.questions if q.id == x["id"]) for x in (a, b))
+    assert qa.id in [d.id for d in v.duplicates_of(qb)]
+    assert qb.id in [d.id for d in v.duplicates_of(qa)]
+    execute(
+        engine,
+        "demo",
+        "moderator",
+        "question.edit",
+        {"id": b["id"], "text": "Xin hỏi về thời gian cấp sổ bảo hiểm xã hội cho người lao động"},
+    )
+    v = load_view(engine, "demo", None)  # type: ignore[arg-type]
+    qa, qb = (next(q for q in v.questions if q.id == x["id"]) for x in (a, b))
+    assert qb.id not in [d.id for d in v.duplicates_of(qa)]
+    assert qa.id not in [d.id for d in v.duplicates_of(qb)]
+
+
+def test_each_question_keeps_its_closest_few(engine):
+    for n in range(6):
+        execute(engine, "demo", "moderator", "question.add", {"text": f"{WAGES} {n}"})
+    for q in load_view(engine, "demo", None).questions:  # type: ignore[arg-type]
+        hints = json.loads(q.look_alikes)
+        assert len(hints) <= LOOK_ALIKES_KEPT
+        assert [s for _, s in hints] == sorted((s for _, s in hints), reverse=True)
+
+
+def test_rendering_the_queue_compares_no_texts(engine, monkeypatch):
+    """The render reads the kept hints: `similar` is not called at all."""
+    import live.imports
+
+    calls = []
+    monkeypatch.setattr(live.imports, "similar", lambda *a: calls.append(a) or 0.0)
+    v = load_view(engine, "demo", None)  # type: ignore[arg-type]
+    shown = [d for q in v.questions for d in v.duplicates_of(q)]
+    assert shown  # the demo's written questions have look-alikes
+    assert calls == []
+
+
+def test_the_migration_works_out_the_hints_of_an_existing_database(engine):
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE question SET look_alikes = '[]'")
+        db._v5_look_alikes(conn)
+    assert any(json.loads(q.look_alikes) for q in load_view(engine, "demo", None).questions)  # type: ignore[arg-type]
+
+
+def test_an_import_compares_each_row_once_with_what_is_open(engine):
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    rows = [{"text": f"{WAGES} (đơn vị {n})", "asker_name": f"Người {n}"} for n in range(50)]
+    execute(engine, "demo", "moderator", "question.import", {"rows": rows})
+    reads = [
+        s for s in statements if s.lstrip().upper().startswith("SELECT") and "look_alikes" in s
+    ]
+    assert len(reads) <= 3  # the open questions are read once, not per row
