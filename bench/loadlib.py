@@ -244,6 +244,7 @@ class _Proto(asyncio.Protocol):
         self.path = path
         self.transport: asyncio.Transport | None = None
         self.buf = bytearray()
+        self.received_bytes = 0  # everything read from the socket (queue_growth.py)
         self.need = 0
         self.open = False
         self.close_code: int | None = None
@@ -266,6 +267,7 @@ class _Proto(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         t = clock()  # once per read, before anything is parsed
+        self.received_bytes += len(data)
         self.buf += data
         if not self.open:
             end = self.buf.find(b"\r\n\r\n")
