@@ -10,15 +10,13 @@ from datetime import date
 from urllib.parse import urlencode
 
 import segno
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from live import audit, auth
 from live.commands import CommandError
-from live.effects import PHONES
-from live.models import ROLE_NAMES, Conference, FormVisit, ListItem
+from live.models import ROLE_NAMES, Conference, ListItem
 from live.runtime import Live, live_of
 
 
@@ -161,12 +159,9 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
 ASK_FIELDS = {"asker_name": 200, "asker_unit": 200, "asker_position": 200, "text": 2000}
 
 
-def ask_form_data(
-    live: Live, slug: str, visitor: str | None
-) -> tuple[Conference, list[str], bool] | None:
-    """The conference and its unit list; and, for a phone's first visit today (`visitor`
-    set), whether it was counted now."""
-    with Session(live.engine, expire_on_commit=False) as s:
+def ask_form_data(live: Live, slug: str) -> tuple[Conference, list[str]] | None:
+    """The conference and its unit list: what the form shows."""
+    with Session(live.engine) as s:
         conference = s.exec(select(Conference).where(Conference.slug == slug)).first()
         if conference is None:
             return None
@@ -175,17 +170,8 @@ def ask_form_data(
             .where(ListItem.conference_id == conference.id, ListItem.kind == "unit")
             .order_by(ListItem.position)  # type: ignore[arg-type]
         ).all()
-        counted = False
-        if visitor is not None:
-            assert conference.id is not None
-            s.add(FormVisit(conference_id=conference.id, day=today(), visitor=visitor))
-            try:
-                s.commit()
-                counted = True
-            except IntegrityError:  # the same phone, with its cookie's flag lost
-                s.rollback()
         s.expunge_all()
-        return conference, list(units), counted
+        return conference, list(units)
 
 
 def today() -> str:
@@ -209,14 +195,13 @@ async def ask_page(request: Request) -> Response:
         visitor = request.session.get("visitor")
         if not isinstance(visitor, str) or len(visitor) > 40:
             visitor = request.session["visitor"] = secrets.token_urlsafe(12)
-    form_data = await asyncio.to_thread(ask_form_data, live, slug, visitor)
+    form_data = await asyncio.to_thread(ask_form_data, live, slug)
     if form_data is None:
         return no_conference(live, slug)
-    conference, units, counted = form_data
-    if first_today:
+    conference, units = form_data
+    if visitor is not None:
         request.session[VISITED] = {**visited, slug: today()}
-    if counted:
-        live.hub.touch(slug, PHONES)  # the admin's count of phones
+        live.form_visits.note(slug, today(), visitor)  # counted for the admin, in batches
     values = dict.fromkeys(ASK_FIELDS, "")
     error = ""
     status = 200

@@ -204,6 +204,7 @@ class View:
         self.conference = conference
         self.media_dir = media_dir
         self.now = time.time() if now is None else now
+        self.derived: dict[str, Any] = {}  # what renders of several views may share
         assert conference.id is not None
         self._id = conference.id
 
@@ -563,9 +564,14 @@ class View:
 
     @functools.cached_property
     def _delegates_by_name(self) -> dict[str, list[Delegate]]:
-        found: dict[str, list[Delegate]] = {}
-        for d in self.delegates:
-            found.setdefault(person_key(d.name), []).append(d)
+        """Delegates by name; kept across renders in `derived` (live.runtime) until a commit
+        touches the delegates, so matching askers does not read every delegate per push."""
+        found = self.derived.get("delegates_by_name")
+        if found is None:
+            found = {}
+            for d in self.delegates:
+                found.setdefault(person_key(d.name), []).append(d)
+            self.derived["delegates_by_name"] = found
         return found
 
     def delegate_for(self, name: str, unit: str) -> Delegate | None:

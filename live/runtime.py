@@ -9,7 +9,10 @@ from collections import deque
 from collections.abc import Collection
 from typing import Any
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 from starlette.requests import HTTPConnection
 
 from live import auth
@@ -17,7 +20,9 @@ from live.assets import Assets
 from live.audit import record_frame
 from live.bus import Commit, LocalBus
 from live.commands import Outcome, execute
-from live.hub import Hub
+from live.effects import PHONES
+from live.hub import EVERYTHING, Hub
+from live.models import Conference, FormVisit
 from live.notice import notice_of
 from live.render import Renderer, View, load_view, make_environment, regions_depending_on
 from live.settings import STATIC_DIR, Settings, base_url
@@ -48,6 +53,12 @@ class Live:
             on_frame=self._keep_frame,
         )
         self._locks: dict[str, asyncio.Lock] = {}
+        self.form_visits = FormVisits(engine, self.hub)
+        # What renders derive from the delegates (the index askers are matched against),
+        # per conference, until a commit touches the delegates: a new dict each time, so a
+        # render running meanwhile fills the old one.
+        self.derived: dict[str, dict[str, Any]] = {}
+        self.bus.subscribe(self._forget_derived)
         self.ask_limiter = RateLimiter(limit=3, window=60.0)
         # Wrong keys per client address: keys are 144 random bits, so this is not what keeps
         # them secret; it keeps a script from hammering the key check (and the database).
@@ -66,11 +77,16 @@ class Live:
         view = self.view(slug)
         if view is None:
             return None
+        view.derived = self.derived.setdefault(slug, {})
         rendered = {
             kind: self.renderer.regions(kind, view, presence, names)
             for kind, names in wanted.items()
         }
         return view.seq, view.epoch, rendered
+
+    def _forget_derived(self, commit: Commit) -> None:
+        if commit.effects.kinds & {"delegate", EVERYTHING}:
+            self.derived[commit.slug] = {}
 
     async def run_command(self, slug: str, role: str, name: Any, args: Any) -> Outcome:
         """Apply a command (one at a time per conference), then publish what it changed."""
@@ -137,3 +153,57 @@ class RateLimiter:
             return False
         seen.append(now)
         return True
+
+
+class FormVisits:
+    """Phones that opened the question form, written in batches: two hundred phones
+    scanning the code at once make a few transactions, not two hundred (each one waits
+    for the disk). A count the admin reads, so half a second late is on time."""
+
+    DELAY = 0.5  # seconds
+
+    def __init__(self, engine: Engine, hub: Hub) -> None:
+        self.engine = engine
+        self.hub = hub
+        self.pending: set[tuple[str, str, str]] = set()  # (slug, day, visitor)
+        self.flushing: asyncio.Task[None] | None = None
+
+    def note(self, slug: str, day: str, visitor: str) -> None:
+        self.pending.add((slug, day, visitor))
+        if self.flushing is None or self.flushing.done():
+            self.flushing = asyncio.get_running_loop().create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(self.DELAY)
+        batch, self.pending = self.pending, set()
+        try:
+            slugs = await asyncio.to_thread(record_visits, self.engine, batch)
+        except Exception:  # a lost count must never disturb the form
+            log.exception("could not count the phones on the question form")
+            return
+        for slug in slugs:
+            self.hub.touch(slug, PHONES)
+        if self.pending:  # more came in while writing
+            self.flushing = asyncio.get_running_loop().create_task(self._flush_soon())
+
+
+def record_visits(engine: Engine, batch: set[tuple[str, str, str]]) -> set[str]:
+    """Insert the visits not yet counted (one transaction); the conferences they were for."""
+    with Session(engine) as s:
+        ids = dict(
+            s.exec(
+                select(Conference.slug, Conference.id).where(
+                    col(Conference.slug).in_({slug for slug, _, _ in batch})
+                )
+            ).all()
+        )
+        rows = [
+            {"conference_id": ids[slug], "day": day, "visitor": visitor}
+            for slug, day, visitor in batch
+            if slug in ids
+        ]
+        if rows:
+            insert = sqlite_insert if engine.dialect.name == "sqlite" else postgresql_insert
+            s.exec(insert(FormVisit).values(rows).on_conflict_do_nothing())  # type: ignore[call-overload]
+            s.commit()
+    return {slug for slug, _, _ in batch if slug in ids}
