@@ -21,7 +21,10 @@ found in the console's mod-pending region as the screen holds it, rebuilt from t
 snapshot and the patches it applied) and how long from POST sent to the console showing
 it; the server's CPU over the window; and the round trip of the browser's clock ping on one
 more projector socket that pings every 100 ms (how long the server's event loop kept every
-socket waiting). The last line is machine-readable.
+socket waiting). Then the floor: the same phones, the same window, against
+bench/ask_floor.py (a bare Starlette form inserting into SQLite in one transaction), started
+after ours in the same run; its POST p99 and ours / floor are reported. The last line is
+machine-readable.
 """
 
 from __future__ import annotations
@@ -302,8 +305,61 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             s.stop()
         log = (tmp / "ours.log").read_text(errors="replace")
         out["log_errors"] = [x for x in log.splitlines() if "Traceback" in x or "ERROR" in x][:5]
+        out["floor"] = await floor_burst(args, tmp, rng)
         out["load_end"] = loadavg()
     return out
+
+
+async def floor_burst(args: argparse.Namespace, tmp: Path, rng: random.Random) -> dict[str, Any]:
+    """The same phones, the same window, against bench/ask_floor.py (a bare Starlette form
+    inserting into SQLite), right after ours: the floor the POST times are compared with."""
+    port = free_port()
+    log = tmp / "floor.log"
+    floor = Path(__file__).resolve().parent / "ask_floor.py"
+    proc = spawn([str(floor), "--port", str(port), "--db", str(tmp / "floor.db")], log)
+    try:
+        await wait_listening(proc, port, log)
+        async with contextlib.AsyncExitStack() as stack:
+            clients = [
+                await stack.enter_async_context(
+                    httpx.AsyncClient(
+                        base_url=f"http://127.0.0.1:{port}",
+                        transport=httpx.AsyncHTTPTransport(
+                            local_address=str(FIRST_PHONE_ADDRESS + i)
+                        ),
+                        timeout=60,
+                    )
+                )
+                for i in range(args.phones)
+            ]
+            hidden = {}
+            for start in range(0, args.phones, 20):
+                pages = await asyncio.gather(
+                    *(c.get("/e/demo/ask") for c in clients[start : start + 20])
+                )
+                for i, page in enumerate(pages, start=start):
+                    hidden[i] = dict(HIDDEN.findall(page.text))
+            await asyncio.sleep(1.0)
+            begin = clock() + 0.5
+            dues = [begin + rng.uniform(0, args.window) for _ in clients]
+            seconds: list[float] = []
+            statuses: dict[int, int] = {}
+
+            async def submit(i: int) -> None:
+                await asyncio.sleep(max(0.0, dues[i] - clock()))
+                form = {**hidden[i], "asker_name": f"Phone {i}", "text": f"Câu hỏi {i}"}
+                t0 = clock()
+                r = await clients[i].post("/e/demo/ask", data=form)
+                seconds.append(clock() - t0)
+                ok = r.status_code == 200 and SENT.search(r.text) is not None
+                statuses[200 if ok else r.status_code] = (
+                    statuses.get(200 if ok else r.status_code, 0) + 1
+                )
+
+            await asyncio.gather(*(submit(i) for i in range(args.phones)))
+    finally:
+        stop(proc)
+    return {"seconds": seconds, "statuses": statuses}
 
 
 def report(out: dict[str, Any], args: argparse.Namespace) -> None:
@@ -362,12 +418,19 @@ def report(out: dict[str, Any], args: argparse.Namespace) -> None:
         f"first POST until every console was complete: p50 {r50:.1f} ms, p99 {r99:.1f} ms, "
         f"max {rmx:.1f} ms ({len(out['rtts'])} pongs; the probe reconnected {out['probe_closes']} times)"
     )
+    f50, f99, fmx = summary_ms(out["floor"]["seconds"])
+    print(
+        f"floor (bench/ask_floor.py, the same phones right after ours): statuses "
+        f"{out['floor']['statuses']}; POST p50 {f50:.1f} ms, p99 {f99:.1f} ms, max {fmx:.1f} ms; "
+        f"ours / floor at p99: ×{p99 / f99:.2f}"
+    )
     print()
     shown = min((c["shown"] for c in out["consoles"]), default=0)
     print(
         f"ask_burst phones={args.phones} accepted={accepted} in_db={out['in_db']} lost={lost} "
         f"shown_on_every_console={shown} post_p50_ms={p50:.1f} post_p99_ms={p99:.1f} "
-        f"post_max_ms={mx:.1f} probe_rtt_max_ms={rmx:.1f}"
+        f"post_max_ms={mx:.1f} probe_rtt_max_ms={rmx:.1f} floor_post_p99_ms={f99:.1f} "
+        f"post_p99_ratio={p99 / f99:.2f}"
     )
 
 
