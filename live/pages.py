@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from live import audit, auth
 from live.commands import CommandError
-from live.models import ROLE_NAMES, Conference, ListItem
+from live.models import ROLE_NAMES, Conference
 from live.runtime import Live, live_of
 
 
@@ -159,21 +159,6 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
 ASK_FIELDS = {"asker_name": 200, "asker_unit": 200, "asker_position": 200, "text": 2000}
 
 
-def ask_form_data(live: Live, slug: str) -> tuple[Conference, list[str]] | None:
-    """The conference and its unit list: what the form shows."""
-    with Session(live.engine) as s:
-        conference = s.exec(select(Conference).where(Conference.slug == slug)).first()
-        if conference is None:
-            return None
-        units = s.exec(
-            select(ListItem.name)
-            .where(ListItem.conference_id == conference.id, ListItem.kind == "unit")
-            .order_by(ListItem.position)  # type: ignore[arg-type]
-        ).all()
-        s.expunge_all()
-        return conference, list(units)
-
-
 def today() -> str:
     return date.today().isoformat()
 
@@ -195,7 +180,7 @@ async def ask_page(request: Request) -> Response:
         visitor = request.session.get("visitor")
         if not isinstance(visitor, str) or len(visitor) > 40:
             visitor = request.session["visitor"] = secrets.token_urlsafe(12)
-    form_data = await asyncio.to_thread(ask_form_data, live, slug)
+    form_data = await asyncio.to_thread(live.ask_form, slug)
     if form_data is None:
         return no_conference(live, slug)
     conference, units = form_data

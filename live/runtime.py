@@ -22,7 +22,7 @@ from live.bus import Commit, LocalBus
 from live.commands import Outcome, execute
 from live.effects import PHONES
 from live.hub import EVERYTHING, Hub
-from live.models import Conference, FormVisit
+from live.models import Conference, FormVisit, ListItem
 from live.notice import notice_of
 from live.render import Renderer, View, load_view, make_environment, regions_depending_on
 from live.settings import STATIC_DIR, Settings, base_url
@@ -54,9 +54,9 @@ class Live:
         )
         self._locks: dict[str, asyncio.Lock] = {}
         self.form_visits = FormVisits(engine, self.hub)
-        # What renders derive from the delegates (the index askers are matched against),
-        # per conference, until a commit touches the delegates: a new dict each time, so a
-        # render running meanwhile fills the old one.
+        # What is worked out from the database and reused until a commit touches what it
+        # depends on (DERIVED_DEPENDS), per conference: a new dict each time something is
+        # forgotten, so a render or page running meanwhile fills the old one.
         self.derived: dict[str, dict[str, Any]] = {}
         self.bus.subscribe(self._forget_derived)
         self.ask_limiter = RateLimiter(limit=3, window=60.0)
@@ -85,8 +85,25 @@ class Live:
         return view.seq, view.epoch, rendered
 
     def _forget_derived(self, commit: Commit) -> None:
-        if commit.effects.kinds & {"delegate", EVERYTHING}:
+        kinds = commit.effects.kinds
+        kept = self.derived.get(commit.slug, {})
+        if EVERYTHING in kinds:
             self.derived[commit.slug] = {}
+        elif any(DERIVED_DEPENDS[name] & kinds for name in kept):
+            self.derived[commit.slug] = {
+                name: value for name, value in kept.items() if not DERIVED_DEPENDS[name] & kinds
+            }
+
+    def ask_form(self, slug: str) -> tuple[Conference, list[str]] | None:
+        """The question form's conference and unit list, read once until they change: two
+        hundred phones opening the form read them once, not two hundred times."""
+        derived = self.derived.setdefault(slug, {})
+        found = derived.get("ask_form")
+        if found is None:
+            found = ask_form_data(self.engine, slug)
+            if found is not None:
+                derived["ask_form"] = found
+        return found
 
     async def run_command(self, slug: str, role: str, name: Any, args: Any) -> Outcome:
         """Apply a command (one at a time per conference), then publish what it changed."""
@@ -153,6 +170,28 @@ class RateLimiter:
             return False
         seen.append(now)
         return True
+
+
+# A derived value -> the effect kinds that make it stale.
+DERIVED_DEPENDS: dict[str, frozenset[str]] = {
+    "delegates_by_name": frozenset({"delegate"}),  # live.render.View.delegate_for
+    "ask_form": frozenset({"setup", "list"}),  # the public form's title and units
+}
+
+
+def ask_form_data(engine: Engine, slug: str) -> tuple[Conference, list[str]] | None:
+    """The conference and its unit list: what the question form shows."""
+    with Session(engine) as s:
+        conference = s.exec(select(Conference).where(Conference.slug == slug)).first()
+        if conference is None:
+            return None
+        units = s.exec(
+            select(ListItem.name)
+            .where(ListItem.conference_id == conference.id, ListItem.kind == "unit")
+            .order_by(ListItem.position)  # type: ignore[arg-type]
+        ).all()
+        s.expunge_all()
+        return conference, list(units)
 
 
 class FormVisits:

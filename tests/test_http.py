@@ -229,3 +229,38 @@ def test_admin_screen_lists_role_links_with_qr_codes(client, keys):
     assert page.count('data-command="role.rotate"') == 6  # checkin now has screens
     assert '"role": "admin"' not in page
     assert "Thư ký — theo dõi nhiệm vụ" in page and "Quản trị — màn hình MC" in page
+
+
+def test_the_question_form_is_read_once_and_follows_the_admins_edits(client, keys):
+    """The form's title and units are kept between phones, and forgotten when the admin
+    changes them (a commit touching the conference's setup or the lists)."""
+    admin = {"Authorization": f"Bearer {keys['admin']}"}
+    live = client.app.state.live
+    assert client.get("/e/demo/ask").status_code == 200
+    kept = live.derived["demo"]["ask_form"]
+    assert client.get("/e/demo/ask").status_code == 200
+    assert live.derived["demo"]["ask_form"] is kept  # not read again
+    r = client.post(
+        "/api/e/demo/commands",
+        json={"command": "step.next", "args": {}},
+        headers={"Authorization": f"Bearer {keys['mc']}"},
+    )
+    assert r.status_code == 200
+    assert live.derived["demo"].get("ask_form") is kept  # the stage is not the form's
+    for command, args, expected in (
+        (
+            "conference.edit",
+            {"title": "Hội nghị đối thoại năm 2025"},
+            "Hội nghị đối thoại năm 2025",
+        ),
+        (
+            "list.add",
+            {"kind": "unit", "name": "Công đoàn Khu kinh tế mới"},
+            "Công đoàn Khu kinh tế mới",
+        ),
+    ):
+        r = client.post(
+            "/api/e/demo/commands", json={"command": command, "args": args}, headers=admin
+        )
+        assert r.status_code == 200, r.text
+        assert expected in client.get("/e/demo/ask").text
