@@ -10,6 +10,10 @@ TESTING := $(VENV)/.test-installed
 HOST ?=
 PORT ?=
 
+# Debian packages the tests need: Chromium drives the browser tests (never a browser
+# download), and the fonts its screenshots fall back on.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core
+
 .PHONY: serve test lint system bench clean
 
 $(RUNTIME): pyproject.toml
@@ -24,8 +28,11 @@ $(TESTING): $(RUNTIME)
 serve: $(RUNTIME)
 	$(BIN)/live serve $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
+# Installs SYSTEM_PACKAGES when missing (apt-get as root, sudo -n otherwise, or it stops
+# with the command to run), then checks /usr/bin/chromium is there.
 system:
-	sh tools/system-packages.sh
+	sh tools/system-packages.sh $(SYSTEM_PACKAGES)
+	test -x /usr/bin/chromium
 
 lint: $(TESTING)
 	$(BIN)/ruff check .

@@ -53,7 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 import psutil
-from fanout import free_port, spawn, stop, wait_listening
+from fanout import free_port, serve_args, spawn, stop, wait_listening
 from loadlib import (
     ScreenClient,
     clock,
@@ -166,7 +166,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         env = {"LIVE_MEDIA_DIR": str(tmp / "media"), "LIVE_SECRET_KEY": "bench"}
         port = free_port()
         proc = spawn(
-            ["-m", "live.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db_url],
+            serve_args(port, db_url),
             tmp / "ours.log",
             env,
         )

@@ -208,6 +208,11 @@ class Side:
             c.ws.transport.abort()
 
 
+def serve_args(port: int, db_url: str) -> list[str]:
+    """Our server for a bench: `live serve` on 127.0.0.1 only, on a fresh database."""
+    return ["-m", "live.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db_url]
+
+
 def spawn(args: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     with open(log, "wb") as out:
         return subprocess.Popen(
@@ -263,17 +268,7 @@ async def bench(n: int, k: int, ports: tuple[int, int]) -> list[Side]:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="live-bench-")))
         db_url = f"sqlite:///{tmp / 'live.db'}"
         env = {"LIVE_MEDIA_DIR": str(tmp / "media"), "LIVE_SECRET_KEY": "bench"}
-        args = [
-            "-m",
-            "live.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(ports[0]),
-            "--db",
-            db_url,
-        ]
+        args = serve_args(ports[0], db_url)
         proc = spawn(args, tmp / "ours.log", env)
         stack.callback(stop, proc)
         await wait_listening(proc, ports[0], tmp / "ours.log")

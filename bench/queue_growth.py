@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
-from fanout import cpu_ns, free_port, spawn, stop, wait_listening
+from fanout import cpu_ns, free_port, serve_args, spawn, stop, wait_listening
 from loadlib import ScreenClient, loadavg, machine, median, role_of
 
 SCREENS = ["projector", "mc", "moderator", "moderator", "moderator"]
@@ -101,7 +101,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         db_url = f"sqlite:///{tmp / 'live.db'}"
         port = free_port()
         proc = spawn(
-            ["-m", "live.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db_url],
+            serve_args(port, db_url),
             tmp / "ours.log",
             {"LIVE_MEDIA_DIR": str(tmp / "media"), "LIVE_SECRET_KEY": "bench"},
         )

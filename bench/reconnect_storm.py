@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 import psutil
-from fanout import free_port, spawn, stop
+from fanout import free_port, serve_args, spawn, stop
 from loadlib import (
     ScreenSpec,
     WorkerPool,
@@ -91,17 +91,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         db_url = f"sqlite:///{tmp / 'live.db'}"
         env = {"LIVE_MEDIA_DIR": str(tmp / "media"), "LIVE_SECRET_KEY": "bench"}
         port = free_port()
-        cmd = [
-            "-m",
-            "live.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--db",
-            db_url,
-        ]
+        cmd = serve_args(port, db_url)
         procs = [spawn(cmd, tmp / "ours-0.log", env)]
         stack.callback(lambda: stop(procs[-1]))
         await listening(port, procs[-1], clock() + 30)

@@ -72,7 +72,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 import psutil
-from fanout import free_port, spawn, stop, wait_listening
+from fanout import free_port, serve_args, spawn, stop, wait_listening
 from loadlib import (
     ScreenClient,
     ScreenSpec,
@@ -342,17 +342,7 @@ async def bench(args: argparse.Namespace) -> tuple[list[Phase], dict[str, Any]]:
         env = {"LIVE_MEDIA_DIR": str(tmp / "media"), "LIVE_SECRET_KEY": "bench"}
         ports = (free_port(), free_port())
         proc = spawn(
-            [
-                "-m",
-                "live.cli",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(ports[0]),
-                "--db",
-                db_url,
-            ],
+            serve_args(ports[0], db_url),
             tmp / "ours.log",
             env,
         )

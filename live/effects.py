@@ -73,6 +73,8 @@ CONFERENCE_FACETS: dict[str, str] = {
 }
 SETUP = "setup"  # any other column of the conference: title, venue, banner, the notice's issuer…
 ALL = "*"  # the key of a bulk statement's effect: every row of that kind may have changed
+# A kind every region depends on: a conference's first render, a refresh of everything.
+EVERYTHING = "*"
 # Kinds that change without a command: the screens connected, phones that opened the form.
 PRESENCE = "presence"
 PHONES = "phones"

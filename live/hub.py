@@ -29,6 +29,7 @@ from collections.abc import Awaitable, Callable, Collection
 from typing import Any, Protocol
 
 from live.bus import Bus, Commit
+from live.effects import EVERYTHING, PRESENCE
 
 log = logging.getLogger("live.hub")
 
@@ -51,8 +52,6 @@ RenderFn = Callable[[str, dict[str, Collection[str] | None], dict[str, int]], An
 RegionsFor = Callable[[str, Collection[str]], Collection[str]]
 # (slug, seq, regions) of a kind rendered even with no screen of it (the replay's frames).
 FrameFn = Callable[[str, int, dict[str, str]], Awaitable[None]]
-EVERYTHING = "*"  # an effect kind that every region depends on (a start, a test)
-PRESENCE = "presence"  # the screens connected changed
 
 
 class Subscriber:

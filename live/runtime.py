@@ -20,8 +20,8 @@ from live.assets import Assets
 from live.audit import record_frame
 from live.bus import Commit, LocalBus
 from live.commands import Outcome, execute
-from live.effects import PHONES
-from live.hub import EVERYTHING, Hub
+from live.effects import EVERYTHING, PHONES
+from live.hub import Hub
 from live.models import Conference, FormVisit, ListItem
 from live.notice import notice_of
 from live.render import Renderer, View, load_view, make_environment, regions_depending_on
