@@ -17,8 +17,10 @@ a unique marker.
 Reported: HTTP statuses; POST response time (request sent → whole response read)
 p50/p99/max; how many of the questions are in the database afterwards as pending phone
 questions (sqlite, read directly); how many show on every moderator console (markers
-found in the console's mod-pending region as the screen holds it, rebuilt from the
-snapshot and the patches it applied) and how long from POST sent to the console showing
+found in an item of the console's mod-pending or mod-queue list as the screen holds it:
+the snapshot's items with every patch's keyed-list operations applied, by the bench client
+as static/js/live.js applies them, bench/loadlib.py apply_list_ops; from a server that
+still sends those regions whole, their HTML) and how long from POST sent to the console showing
 it; the server's CPU over the window; and the round trip of the browser's clock ping on one
 more projector socket that pings every 100 ms (how long the server's event loop kept every
 socket waiting). Then the floor: the same phones, the same window, against
@@ -33,7 +35,6 @@ import argparse
 import asyncio
 import contextlib
 import ipaddress
-import json
 import os
 import random
 import re
@@ -128,26 +129,40 @@ class Phone:
     error: str = ""
 
 
+LISTS = ("mod-pending", "mod-queue")  # where a console shows a question it has
+
+
 class Console:
-    """A moderator console: which markers its mod-pending region shows, and since when."""
+    """A moderator console: which markers an item of its mod-pending or mod-queue list
+    shows, and since when. Its screen keeps those lists (track_lists) and calls `update`
+    each time a snapshot or patch changed what it holds."""
 
     def __init__(self, screen: ScreenClient, marker_re: re.Pattern[str]) -> None:
         self.screen = screen
         self.marker_re = marker_re
         self.seen: dict[str, float] = {}  # marker -> when the console first showed it
-        self.done = 0  # messages looked at
-        self.pending_html = ""
+        self.looked: dict[tuple[str, str], str] = {}  # (list, key) -> the HTML looked at
+        screen.on_update = self.update
 
-    def update(self) -> None:
-        """Rebuild mod-pending from the messages kept so far (as the page applies them)."""
-        s = self.screen
-        for t, raw in s.messages[self.done :]:
-            msg = json.loads(raw)
-            if msg["type"] in ("snapshot", "patch") and "mod-pending" in msg.get("regions", {}):
-                self.pending_html = msg["regions"]["mod-pending"]
-                for marker in self.marker_re.findall(self.pending_html):
+    def update(self, s: ScreenClient, t: float) -> None:
+        """Look for markers in the items (or whole regions) that changed."""
+        for region in LISTS:
+            held = list(s.lists.get(region, {}).items())
+            if region in s.regions:  # a server that sends the region whole
+                held.append(("", s.regions[region]))
+            for key, html in held:
+                if self.looked.get((region, key)) is html:
+                    continue
+                self.looked[region, key] = html
+                for marker in self.marker_re.findall(html):
                     self.seen.setdefault(marker, t)
-        self.done = len(s.messages)
+
+    def pending_bytes(self) -> int:
+        """The size of mod-pending as the console holds it (its items' HTML)."""
+        s = self.screen
+        if "mod-pending" in s.lists:
+            return sum(len(html.encode()) for html in s.lists["mod-pending"].values())
+        return len(s.regions.get("mod-pending", "").encode())
 
 
 async def bench(args: argparse.Namespace) -> dict[str, Any]:
@@ -189,9 +204,8 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         screens = []
         for kind in args.screens.split(","):
             path = f"/ws/e/demo?screen={kind}&key={keys[role_of(kind)]}"
-            screens.append(
-                ScreenClient("127.0.0.1", port, path, kind, keep=kind.startswith("moderator"))
-            )
+            tracked = LISTS if kind.startswith("moderator") else False
+            screens.append(ScreenClient("127.0.0.1", port, path, kind, track_lists=tracked))
         # a probe: one more projector socket pinging every 100 ms; its pong round trips show
         # how long the server's event loop kept everyone waiting
         probe = ScreenClient(
@@ -202,9 +216,11 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             ping_every=0.1,
         )
         await asyncio.wait_for(asyncio.gather(*(s.start() for s in [*screens, probe])), 60)
-        consoles = [Console(s, marker_re) for s in screens if s.keep]
+        consoles = [Console(s, marker_re) for s in screens if s.track_lists]
+        for c in consoles:  # the snapshot came before the console listened
+            c.update(c.screen, clock())
 
-        units = []
+        units: list[str] = []
         phones = []
         for i in range(args.phones):
             address = str(FIRST_PHONE_ADDRESS + i)
@@ -226,8 +242,8 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             if not units:
                 units.extend(unescape(u) for u in re.findall(r'<option value="([^"]*)">', r.text))
 
-        for start in range(0, len(phones), 20):
-            await asyncio.gather(*(open_form(p) for p in phones[start : start + 20]))
+        for first in range(0, len(phones), 20):
+            await asyncio.gather(*(open_form(p) for p in phones[first : first + 20]))
         units = units or ["LĐLĐ huyện Lương Sơn"]
 
         server = psutil.Process(proc.pid)
@@ -270,8 +286,6 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         # every console should show every question; wait for it (at most 30 s)
         deadline = posted + 30
         while clock() < deadline:
-            for c in consoles:
-                c.update()
             if all(len(c.seen) >= args.phones for c in consoles):
                 break
             await asyncio.sleep(0.05)
@@ -290,7 +304,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             {
                 "shown": sum(1 for p in phones if p.marker in c.seen),
                 "delays": [c.seen[p.marker] - p.sent_at for p in phones if p.marker in c.seen],
-                "pending_bytes": len(c.pending_html.encode()),
+                "pending_bytes": c.pending_bytes(),
             }
             for c in consoles
         ]
@@ -299,6 +313,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         out["probe_closes"] = probe.closes
         probe.stop()
         out["gaps"] = sum(s.gaps for s in screens)
+        out["list_errors"] = sum(s.list_errors for s in screens)
         out["closes"] = sum(s.closes for s in screens)
         out["close_codes"] = sorted({c for s in screens for c in s.close_codes})
         for s in screens:
@@ -409,7 +424,8 @@ def report(out: dict[str, Any], args: argparse.Namespace) -> None:
     print(
         f"bench process CPU {100 * out['bench_cpu']:.0f} % of a core over the window; "
         f"screens resynced {out['gaps']} times, reconnected {out['closes']} times "
-        f"(close codes {out['close_codes']}); "
+        f"(close codes {out['close_codes']}); list operations on items not held "
+        f"{out['list_errors']}; "
         f"every console complete {out['all_shown_after_last_post']:.1f} s after the last POST answer"
     )
     r50, r99, rmx = summary_ms(out["rtts"])

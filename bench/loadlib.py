@@ -15,6 +15,11 @@
   over pipes between measurements only. time.monotonic() is CLOCK_MONOTONIC, one clock for
   every process on the machine, so a worker's arrival minus the coordinator's t0 is a
   latency.
+- Keyed lists: with `track_lists`, a `ScreenClient` also parses every snapshot and patch
+  whole and keeps, per list region, the items it holds (key -> item HTML, in page order),
+  applying a patch's `"lists"` operations with `apply_list_ops` as static/js/live.js does.
+  Off by default: then only the head of each message is looked at (a regex), which is what
+  lets one process hold thousands of screens.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import json
 import multiprocessing
 import os
 import random
@@ -32,7 +38,7 @@ import subprocess
 import sys
 import time
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -75,6 +81,65 @@ def seq_of(raw: bytes) -> int:
     return -1 if raw == b"null" else int(raw)
 
 
+ListItems = dict[str, str]  # one list region as a screen holds it: key -> item HTML, in order
+
+
+def apply_list_ops(items: ListItems, ops: Iterable[Sequence[Any]]) -> int:
+    """Apply a patch's operations on one list region, in order, to `items` (key -> item
+    HTML in page order; changed in place). This mirrors static/js/live.js, which does the
+    same to the region's elements (each item's root carries data-key="<key>"):
+
+        ["remove", key]
+        ["insert", key, html, before]   before: the key it goes before; None = at the end
+        ["move", key, before]
+        ["replace", key, html]          in place
+
+    An operation naming an item the list does not hold (remove, move or replace of a missing
+    key, an insert of a key already there, a `before` that is not there) is applied the way
+    the page copes with it — ignored, or (insert/move) the item goes at the end; an insert of
+    a held key first drops the old item — and counted: the count is returned, and a
+    consistent server makes it 0."""
+    errors = 0
+    for op in ops:
+        name, key = op[0], op[1]
+        if name == "remove":
+            if items.pop(key, None) is None:
+                errors += 1
+        elif name == "replace":
+            if key in items:
+                items[key] = op[2]
+            else:
+                errors += 1
+        elif name == "insert":
+            if key in items:
+                errors += 1
+                del items[key]
+            errors += _place(items, key, op[2], op[3])
+        elif name == "move":
+            html = items.pop(key, None)
+            if html is None:
+                errors += 1
+            else:
+                errors += _place(items, key, html, op[2])
+        else:
+            errors += 1
+    return errors
+
+
+def _place(items: ListItems, key: str, html: str, before: str | None) -> int:
+    """Put `key` (not held) before `before`, or at the end; 1 if `before` is not held."""
+    if before is None or before not in items:
+        items[key] = html
+        return 0 if before is None else 1
+    rest = list(items.items())
+    items.clear()
+    for k, v in rest:
+        if k == before:
+            items[key] = html
+        items[k] = v
+    return 0
+
+
 @dataclass
 class ScreenClient:
     """One screen: its socket (reconnected as the browser does) and what it holds."""
@@ -85,6 +150,11 @@ class ScreenClient:
     kind: str
     local_addr: tuple[str, int] | None = None
     keep: bool = False  # keep whole messages (capture clients)
+    # parse snapshots and patches whole and keep the list regions' items (True: every list
+    # region; a collection of region ids: those only). False: the cheap path (heads only).
+    track_lists: bool | Collection[str] = False
+    # called after a snapshot or an applied patch changed what a tracking screen holds
+    on_update: Callable[[ScreenClient, float], None] | None = None
     ping_every: float = PING_EVERY  # a probe pings more often than a browser
     seq: int | None = None
     epoch: bytes = b""
@@ -105,8 +175,37 @@ class ScreenClient:
     gaps: int = 0  # patches whose prev was not the held seq: asked for a snapshot
     rtts: array[float] = field(default_factory=lambda: array("d"))  # ping → pong, seconds
     messages: list[tuple[float, bytes]] = field(default_factory=list)  # (arrival, message) if keep
+    # if track_lists: list region id -> its items (key -> html, in page order); and the
+    # other regions' HTML as last received
+    lists: dict[str, ListItems] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)
+    list_errors: int = 0  # list operations that named items not held (apply_list_ops)
+    whole: bool = field(init=False, default=False)  # the protocol joins whole messages
     ready: asyncio.Future[None] | None = None
     _ping_timer: asyncio.TimerHandle | None = None
+
+    def __post_init__(self) -> None:
+        self.whole = self.keep or bool(self.track_lists)
+
+    def _tracked(self, region: str) -> bool:
+        return self.track_lists is True or region in cast(Collection[str], self.track_lists)
+
+    def _hold(self, msg: dict[str, Any], snapshot: bool, t: float) -> None:
+        """Apply a parsed snapshot or patch (its seq already checked) to what is held."""
+        if snapshot:
+            self.regions = dict(msg.get("regions") or {})
+            self.lists = {
+                rid: dict((key, html) for key, html in items)
+                for rid, items in (msg.get("lists") or {}).items()
+                if self._tracked(rid)
+            }
+        else:
+            self.regions.update(msg.get("regions") or {})
+            for rid, ops in (msg.get("lists") or {}).items():
+                if self._tracked(rid):
+                    self.list_errors += apply_list_ops(self.lists.setdefault(rid, {}), ops)
+        if self.on_update:
+            self.on_update(self, t)
 
     # --- connection ----------------------------------------------------------------------
 
@@ -190,6 +289,8 @@ class ScreenClient:
                 if self.proto:
                     self.proto.send_text(b'{"type": "snapshot"}')
                 return
+            if self.track_lists and whole is not None:
+                self._hold(json.loads(whole), False, t)
             new = int(m.group(2))
             if new != self.seq:
                 self.seq = new
@@ -198,6 +299,8 @@ class ScreenClient:
         elif m := PONG.match(head):
             self.rtts.append(time.time() - float(m.group(1)))
         elif m := SNAPSHOT.match(head):
+            if self.track_lists and whole is not None:
+                self._hold(json.loads(whole), True, t)
             self.seq = seq_of(m.group(1))
             if e := re.search(rb'"epoch": "([^"]*)"', head):
                 self.epoch = e.group(1)
@@ -227,7 +330,7 @@ class ScreenClient:
             self.rtts,
         ):
             del a[:]
-        self.failures = self.closes = self.gaps = 0
+        self.failures = self.closes = self.gaps = self.list_errors = 0
         self.close_codes.clear()
 
 
@@ -245,6 +348,7 @@ class _Proto(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.buf = bytearray()
         self.received_bytes = 0  # everything read from the socket (queue_growth.py)
+        self.payload_bytes = 0  # payloads of text/binary/continuation frames (messages)
         self.need = 0
         self.open = False
         self.close_code: int | None = None
@@ -312,13 +416,13 @@ class _Proto(asyncio.Protocol):
     def _frame(self, fin: int, opcode: int, start: int, end: int, t: float) -> None:
         buf, c = self.buf, self.client
         if opcode in (0x1, 0x2, 0x0):
-            head = bytes(buf[start : min(end, start + 256)])
+            self.payload_bytes += end - start
             if opcode:
-                self.fragment_head = head
-            if c.keep:
+                self.fragment_head = bytes(buf[start : min(end, start + 256)])
+            if c.whole:
                 self.fragments.append(bytes(buf[start:end]))
             if fin:
-                whole = b"".join(self.fragments) if c.keep else None
+                whole = b"".join(self.fragments) if c.whole else None
                 self.fragments = []
                 c._message(self.fragment_head, whole, t)
         elif opcode == 0x9:  # ping
