@@ -424,7 +424,7 @@ def report(out: dict[str, Any], args: argparse.Namespace) -> None:
     print(
         f"bench process CPU {100 * out['bench_cpu']:.0f} % of a core over the window; "
         f"screens resynced {out['gaps']} times, reconnected {out['closes']} times "
-        f"(close codes {out['close_codes']}); list operations on items not held "
+        f"(close codes {out['close_codes']}); patches whose list operations did not fit (then resynced too) "
         f"{out['list_errors']}; "
         f"every console complete {out['all_shown_after_last_post']:.1f} s after the last POST answer"
     )

@@ -84,60 +84,54 @@ def seq_of(raw: bytes) -> int:
 ListItems = dict[str, str]  # one list region as a screen holds it: key -> item HTML, in order
 
 
-def apply_list_ops(items: ListItems, ops: Iterable[Sequence[Any]]) -> int:
+def apply_list_ops(items: ListItems, ops: Iterable[Sequence[Any]]) -> bool:
     """Apply a patch's operations on one list region, in order, to `items` (key -> item
-    HTML in page order; changed in place). This mirrors static/js/live.js, which does the
-    same to the region's elements (each item's root carries data-key="<key>"):
+    HTML in page order; changed in place). This mirrors patchLists() in static/js/live.js,
+    which does the same to the region's elements (each item's root carries data-key):
 
         ["remove", key]
         ["insert", key, html, before]   before: the key it goes before; None = at the end
         ["move", key, before]
         ["replace", key, html]          in place
 
-    An operation naming an item the list does not hold (remove, move or replace of a missing
-    key, an insert of a key already there, a `before` that is not there) is applied the way
-    the page copes with it — ignored, or (insert/move) the item goes at the end; an insert of
-    a held key first drops the old item — and counted: the count is returned, and a
-    consistent server makes it 0."""
-    errors = 0
+    False, at the first operation that addresses what the list does not hold (an insert of a
+    key already held; a remove, move or replace of a key not held; a `before` not held), with
+    the operations before it applied: the page then asks for a snapshot, and so does the
+    bench client. An unknown operation on a held key does nothing, as in the page."""
     for op in ops:
         name, key = op[0], op[1]
+        if name == "insert":
+            before = op[3]
+            if key in items or (before is not None and before not in items):
+                return False
+            _place(items, key, op[2], before)
+            continue
+        if key not in items:
+            return False
         if name == "remove":
-            if items.pop(key, None) is None:
-                errors += 1
-        elif name == "replace":
-            if key in items:
-                items[key] = op[2]
-            else:
-                errors += 1
-        elif name == "insert":
-            if key in items:
-                errors += 1
-                del items[key]
-            errors += _place(items, key, op[2], op[3])
+            del items[key]
         elif name == "move":
-            html = items.pop(key, None)
-            if html is None:
-                errors += 1
-            else:
-                errors += _place(items, key, html, op[2])
-        else:
-            errors += 1
-    return errors
+            before = op[2]
+            if before is not None and before not in items:
+                return False
+            if before != key:  # before itself: where it is
+                _place(items, key, items.pop(key), before)
+        elif name == "replace":
+            items[key] = op[2]
+    return True
 
 
-def _place(items: ListItems, key: str, html: str, before: str | None) -> int:
-    """Put `key` (not held) before `before`, or at the end; 1 if `before` is not held."""
-    if before is None or before not in items:
+def _place(items: ListItems, key: str, html: str, before: str | None) -> None:
+    """Put `key` (not held) before `before` (held), or at the end (None)."""
+    if before is None:
         items[key] = html
-        return 0 if before is None else 1
+        return
     rest = list(items.items())
     items.clear()
     for k, v in rest:
         if k == before:
             items[key] = html
         items[k] = v
-    return 0
 
 
 @dataclass
@@ -179,7 +173,7 @@ class ScreenClient:
     # other regions' HTML as last received
     lists: dict[str, ListItems] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
-    list_errors: int = 0  # list operations that named items not held (apply_list_ops)
+    list_errors: int = 0  # patches whose list operations did not fit what was held: resynced
     whole: bool = field(init=False, default=False)  # the protocol joins whole messages
     ready: asyncio.Future[None] | None = None
     _ping_timer: asyncio.TimerHandle | None = None
@@ -190,8 +184,11 @@ class ScreenClient:
     def _tracked(self, region: str) -> bool:
         return self.track_lists is True or region in cast(Collection[str], self.track_lists)
 
-    def _hold(self, msg: dict[str, Any], snapshot: bool, t: float) -> None:
-        """Apply a parsed snapshot or patch (its seq already checked) to what is held."""
+    def _hold(self, msg: dict[str, Any], snapshot: bool, t: float) -> bool:
+        """Apply a parsed snapshot or patch (its seq already checked) to what is held; False
+        when a patch's list operations do not fit what is held (then ask for a snapshot).
+        Lists the screen does not hold (none in its snapshot) are skipped, as the page skips
+        a list id it has no element for."""
         if snapshot:
             self.regions = dict(msg.get("regions") or {})
             self.lists = {
@@ -200,12 +197,14 @@ class ScreenClient:
                 if self._tracked(rid)
             }
         else:
-            self.regions.update(msg.get("regions") or {})
             for rid, ops in (msg.get("lists") or {}).items():
-                if self._tracked(rid):
-                    self.list_errors += apply_list_ops(self.lists.setdefault(rid, {}), ops)
+                if rid in self.lists and not apply_list_ops(self.lists[rid], ops):
+                    self.list_errors += 1
+                    return False
+            self.regions.update(msg.get("regions") or {})
         if self.on_update:
             self.on_update(self, t)
+        return True
 
     # --- connection ----------------------------------------------------------------------
 
@@ -289,8 +288,15 @@ class ScreenClient:
                 if self.proto:
                     self.proto.send_text(b'{"type": "snapshot"}')
                 return
-            if self.track_lists and whole is not None:
-                self._hold(json.loads(whole), False, t)
+            if (
+                self.track_lists
+                and whole is not None
+                and not self._hold(json.loads(whole), False, t)
+            ):
+                self.awaiting = True  # live.js: patchLists() failed -> requestSnapshot()
+                if self.proto:
+                    self.proto.send_text(b'{"type": "snapshot"}')
+                return
             new = int(m.group(2))
             if new != self.seq:
                 self.seq = new

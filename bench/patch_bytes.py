@@ -34,13 +34,14 @@ import argparse
 import asyncio
 import contextlib
 import ipaddress
+import json
 import random
 import re
 import sqlite3
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,27 @@ class Row:
     mod_messages: float = 0.0
     checkin_messages: float = 0.0
     timeouts: int = 0
+    # on the figure's screen, bytes per command by part of the message: "regions.<id>" and
+    # "lists.<id>" (the JSON of its value), "rest" (type, prev, seq, the punctuation)
+    parts: dict[str, float] = field(default_factory=dict)
+    ops: dict[str, float] = field(default_factory=dict)  # "<list> <op>" -> per command
+
+
+def parts_of(raw: bytes) -> tuple[dict[str, int], dict[str, int]]:
+    """The bytes of each region's HTML and each list's operations in one message; and how
+    many operations of each kind each list got."""
+    msg = json.loads(raw)
+    out: dict[str, int] = {}
+    ops: dict[str, int] = {}
+    for member in ("regions", "lists"):
+        for rid, value in (msg.get(member) or {}).items():
+            out[f"{member}.{rid}"] = len(json.dumps(value, ensure_ascii=False).encode())
+    out["rest"] = len(raw) - sum(out.values())
+    if msg.get("type") == "patch":
+        for rid, list_ops in (msg.get("lists") or {}).items():
+            for op in list_ops:
+                ops[f"{rid} {op[0]}"] = ops.get(f"{rid} {op[0]}", 0) + 1
+    return out, ops
 
 
 class Hall:
@@ -171,8 +193,17 @@ class Hall:
                 got = s.messages[before[s.kind] :]
                 totals[s.kind][0] += sum(len(m) for _, m in got)
                 totals[s.kind][1] += len(got)
+                if s.kind == row.screen:
+                    for _, m in got:
+                        sizes, ops = parts_of(m)
+                        for part, size in sizes.items():
+                            row.parts[part] = row.parts.get(part, 0) + size
+                        for op, k in ops.items():
+                            row.ops[op] = row.ops.get(op, 0) + k
             row.count += 1
         n = max(row.count, 1)
+        row.parts = {k: v / n for k, v in row.parts.items()}
+        row.ops = {k: v / n for k, v in row.ops.items()}
         row.mod_bytes, row.mod_messages = totals["moderator"][0] / n, totals["moderator"][1] / n
         row.checkin_bytes = totals["checkin"][0] / n
         row.checkin_messages = totals["checkin"][1] / n
@@ -281,7 +312,9 @@ class Hall:
                     f"{len(regions)} lists, {items} items; differ from a fresh snapshot: "
                     f"{', '.join(differ)} ({'same keys in the same order' if same_order else 'keys or order differ'})"
                 )
-            out[s.kind] += f"; operations on items not held: {s.list_errors}"
+            out[s.kind] += (
+                f"; patches whose list operations did not fit (resynced): {s.list_errors}"
+            )
         return out
 
     async def import_questions(self, n: int) -> None:
@@ -416,6 +449,16 @@ def report(out: dict[str, Any], args: argparse.Namespace) -> None:
             print(
                 f"| {size} | {r.command} | {r.count} | {r.mod_bytes:,.0f} | {r.mod_messages:.1f} "
                 f"| {r.checkin_bytes:,.0f} | {r.checkin_messages:.1f} | {target} | {r.timeouts} |"
+            )
+    print("\nthe largest parts of a command's messages on its screen, bytes per command:")
+    for name in ("small", "large"):
+        for r in out[name]["rows"]:
+            top = sorted(r.parts.items(), key=lambda kv: -kv[1])[:4]
+            ops = ", ".join(f"{k} ×{v:.1f}" for k, v in sorted(r.ops.items()))
+            print(
+                f"- {name}, {r.command}: "
+                + ", ".join(f"{k} {v:,.0f}" for k, v in top)
+                + (f" (list operations per command: {ops})" if ops else "")
             )
     print(
         f"\nfirst load of a moderator console with {large['queued_end']} queued: page HTML "
