@@ -28,6 +28,7 @@ import logging
 from collections.abc import Awaitable, Callable, Collection
 from typing import Any, Protocol
 
+from live import keyed
 from live.bus import Bus, Commit
 from live.effects import EVERYTHING, PRESENCE
 
@@ -44,8 +45,10 @@ class Socket(Protocol):
     async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
 
 
+# A region as rendered: its HTML, or for a list its items as (key, html) pairs (live.keyed).
+Region = str | keyed.Items
 # (slug, {screen kind: the regions to render, None for all}, presence counts)
-#   -> (seq, epoch, {kind: {region: html}}), or None when the conference is gone.
+#   -> (seq, epoch, {kind: {region: Region}}), or None when the conference is gone.
 # Reads the database: called in a worker thread.
 RenderFn = Callable[[str, dict[str, Collection[str] | None], dict[str, int]], Any]
 # (screen kind, effect kinds) -> the regions of that kind that depend on them.
@@ -96,7 +99,7 @@ class Channel:
         self.lock = asyncio.Lock()
         self.seq: int | None = None
         self.epoch = ""
-        self.sent: dict[str, dict[str, str]] = {}  # kind -> region -> html last sent
+        self.sent: dict[str, dict[str, Region]] = {}  # kind -> region -> what it was last sent
         self.subscribers: dict[str, set[Subscriber]] = {}
         self._pending: set[str] = set()  # effect kinds committed since the last push
         self._pending_seq: int | None = None  # the latest commit among them
@@ -148,15 +151,31 @@ class Channel:
         prev = self.seq
         frames = []
         for kind in kinds:
-            before = self.sent.get(kind)
-            regions = {**(before or {}), **rendered.get(kind, {})}
-            self.sent[kind] = regions
-            changed = {n: html for n, html in regions.items() if (before or {}).get(n) != html}
-            if kind in self.always and changed:
-                frames.append(regions)
-            if before is None or kind not in self.subscribers or (seq == prev and not changed):
-                continue  # nobody of this kind has had anything yet, or nothing moved
-            self._fan_out(kind, {"type": "patch", "prev": prev, "seq": seq, "regions": changed})
+            before = self.sent.get(kind) or {}
+            fresh = rendered.get(kind, {})
+            self.sent[kind] = {**before, **fresh}
+            changed: dict[str, str] = {}
+            lists: dict[str, list[keyed.Op]] = {}
+            for name, value in fresh.items():
+                old = before.get(name)
+                if old == value:
+                    continue
+                if isinstance(value, str):
+                    changed[name] = value
+                elif isinstance(old, tuple):
+                    lists[name] = keyed.ops(old, value)  # the items that changed, by key
+                else:
+                    changed[name] = keyed.join(value)
+            if kind in self.always and (changed or lists):
+                frames.append({n: v for n, v in self.sent[kind].items() if isinstance(v, str)})
+            if not before or kind not in self.subscribers:
+                continue  # nobody of this kind has had anything yet
+            if seq == prev and not (changed or lists):
+                continue  # nothing moved
+            patch: dict[str, Any] = {"type": "patch", "prev": prev, "seq": seq, "regions": changed}
+            if lists:
+                patch["lists"] = lists
+            self._fan_out(kind, patch)
         self.seq, self.epoch = seq, epoch
         if self._on_frame is not None:
             for regions in frames:  # after the push is on its way
@@ -205,11 +224,13 @@ class Channel:
         self.schedule_refresh()
 
     def _queue_snapshot(self, sub: Subscriber) -> None:
+        regions = self.sent.get(sub.kind, {})
         message = {
             "type": "snapshot",
             "seq": self.seq,
             "epoch": self.epoch,
-            "regions": self.sent.get(sub.kind, {}),
+            "regions": {n: v for n, v in regions.items() if isinstance(v, str)},
+            "lists": {n: v for n, v in regions.items() if not isinstance(v, str)},
         }
         if not sub.offer(json.dumps(message, ensure_ascii=False)):
             self.drop(sub)

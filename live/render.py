@@ -8,7 +8,8 @@ import functools
 import json
 import time
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from sqlmodel import Session, func, select
 
 from live.auth import link_label, link_path, opens_live_screen, role_links
 from live.collation import name_sort_key
+from live.keyed import Items, join
 from live.models import (
     ANSWER_OUTCOMES,
     AT_MIC,
@@ -58,8 +60,12 @@ QUESTION_WARNING_SECONDS = 30  # a speaker's timer turns yellow in its last 30 s
 
 # Screen kind -> its regions, in page order. Each region is screens/regions/<name>.html,
 # drawn inside <div id="<name>"> on the page; the browser swaps that element's content.
+# A list region (LISTS below) is drawn item by item instead, and patched by key. Every
+# screen has "page-data": the lists its forms offer (datalists) and its title, so the page
+# around the regions holds nothing that can go stale.
 SCREENS: dict[str, tuple[str, ...]] = {
     "mc": (
+        "page-data",
         "mc-bar",
         "mc-message",
         "mc-floor",
@@ -70,23 +76,94 @@ SCREENS: dict[str, tuple[str, ...]] = {
         "mc-hall",
         "mc-agenda",
     ),
-    "projector": ("projector-stage", "projector-timer", "projector-media"),
-    "moderator": ("mod-bar", "mod-mics", "mod-pending", "mod-queue", "mod-message", "mod-done"),
-    "mic": ("mic-panel",),  # kinds "mic:1" … "mic:8": one per floor microphone
+    "projector": ("page-data", "projector-stage", "projector-timer", "projector-media"),
+    "moderator": (
+        "page-data",
+        "mod-bar",
+        "mod-mics",
+        "mod-pending",
+        "mod-queue",
+        "mod-message",
+        "mod-done",
+    ),
+    "mic": ("page-data", "mic-panel"),  # kinds "mic:1" … "mic:8": one per floor microphone
     "admin": (
+        "page-data",
         "admin-conference",
         "admin-agenda",
         "admin-lists",
         "admin-people",
+        "admin-att-groups",
+        "admin-att-units",
         "admin-gifts",
+        "admin-gift-list",
         "admin-floor",
         "admin-links",
     ),
-    "secretary": ("sec-list", "sec-answer", "sec-notice"),  # "secretary" or "secretary:<id>"
-    "followup": ("followup-list",),
-    "checkin": ("checkin-stats", "checkin-list"),
-    "gifts": ("gifts-list",),
+    # "secretary" or "secretary:<id>" (a question pinned)
+    "secretary": ("page-data", "sec-list", "sec-answer", "sec-notice"),
+    "followup": ("page-data", "followup-count", "followup-list"),
+    "checkin": ("page-data", "checkin-stats", "checkin-groups", "checkin-list"),
+    "gifts": ("page-data", "gifts-summary", "gifts-list"),
 }
+
+
+@dataclass(frozen=True)
+class ListRegion:
+    """A region that is a list of items, each patched by its key (live.keyed).
+
+    `items(view, context)` gives (key, item) pairs in page order; screens/items/<item>.html
+    draws one, given `key` and `item` beside the region's context, as one element with
+    `data-key="{{ key }}"`. An item must show only what is its own (or what changes it
+    through the region's declared dependencies): nothing about its place in the list, so
+    that a new item does not change its neighbours."""
+
+    item: str
+    items: Callable[[View, dict[str, Any]], Iterable[tuple[str, Any]]]
+
+
+def _by_id(things: Iterable[Any]) -> list[tuple[str, Any]]:
+    return [(str(t.id), t) for t in things]
+
+
+def _asked(view: View, context: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The secretaries' list, the question they are on marked."""
+    current = view.secretary_question(context["pinned_id"])
+    return [(str(q.id), {"q": q, "current": q is current}) for q in view.asked]
+
+
+def _gift_rows(view: View, _context: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Each batch's heading, then its recipients."""
+    rows: list[tuple[str, Any]] = []
+    for batch in view.gift_batches:
+        rows.append((f"b{batch['number']}", batch))
+        rows.extend((f"g{r.id}", r) for r in batch["recipients"])
+    return rows
+
+
+LISTS: dict[str, ListRegion] = {
+    "mod-pending": ListRegion("question-pending", lambda v, _: _by_id(v.pending)),
+    "mod-queue": ListRegion("question-queued", lambda v, _: _by_id(v.queue)),
+    "mod-done": ListRegion("question-done", lambda v, _: _by_id(v.done[:DONE_SHOWN])),
+    "sec-list": ListRegion("sec-question", _asked),
+    "checkin-list": ListRegion("delegate-row", lambda v, _: _by_id(v.delegates)),
+    "gifts-list": ListRegion("gift-row", _gift_rows),
+    "admin-gift-list": ListRegion("gift-admin-row", _gift_rows),
+    "checkin-groups": ListRegion(
+        "group-chip", lambda v, _: [(r["name"], r) for r in v.attendance()["groups"]]
+    ),
+    "admin-att-groups": ListRegion(
+        "attendance-row", lambda v, _: [(r["name"], r) for r in v.attendance()["groups"]]
+    ),
+    "admin-att-units": ListRegion(
+        "attendance-row", lambda v, _: [(r["name"], r) for r in v.attendance()["units"]]
+    ),
+    "followup-list": ListRegion(
+        "followup-row", lambda v, _: [(str(i["c"].id), i) for i in v.followup()]
+    ),
+}
+DONE_SHOWN = 30  # the moderators' "done" list: the latest closed questions
+
 # Region -> the effect kinds (live.effects) whose change can change its HTML. After a
 # commit the hub re-renders only the regions that depend on what it touched. Every region
 # also depends on the conference's setup (its title, date…). Too much here costs a render;
@@ -96,6 +173,7 @@ FLOOR = ("question", "asker", "floor")
 REGION_DEPENDS: dict[str, frozenset[str]] = {
     name: frozenset(("setup", *kinds))
     for name, kinds in {
+        "page-data": ("list",),
         "mc-bar": ("presence", "stage", "step", "delegate"),
         "mc-message": ("message",),
         "mc-floor": (*FLOOR, "stage", "step", "delegate"),
@@ -119,7 +197,10 @@ REGION_DEPENDS: dict[str, frozenset[str]] = {
         "admin-agenda": ("stage", "step"),
         "admin-lists": ("list",),
         "admin-people": ("delegate", "list", "gift"),
+        "admin-att-groups": ("delegate", "list"),
+        "admin-att-units": ("delegate", "list"),
         "admin-gifts": ("gift", "giftbatch", "gifts", "list"),
+        "admin-gift-list": ("gift", "giftbatch", "gifts"),
         "admin-floor": ("floor", "question"),
         "admin-links": ("rolekey", "phones", "floor"),
         "sec-list": (*FLOOR, "answer", "commitment", "stage", "step"),
@@ -134,9 +215,12 @@ REGION_DEPENDS: dict[str, frozenset[str]] = {
             "step",
             "delegate",
         ),
+        "followup-count": ("question", "commitment"),
         "followup-list": ("question", "commitment"),
         "checkin-stats": ("delegate", "list"),
+        "checkin-groups": ("delegate", "list"),
         "checkin-list": ("delegate",),
+        "gifts-summary": ("gift", "giftbatch", "gifts", "stage", "step"),
         "gifts-list": ("gift", "giftbatch", "gifts", "stage", "step"),
     }.items()
 }
@@ -481,6 +565,10 @@ class View:
         return [d for d in self.delegates if d.checked_in_at is not None]
 
     def attendance(self) -> dict[str, Any]:
+        return self._attendance
+
+    @functools.cached_property
+    def _attendance(self) -> dict[str, Any]:
         """Present / expected, in total, by group (protocol order) and by unit (list order,
         with its quota; guests from outside the list in one row); walk-ins count in all."""
 
@@ -715,6 +803,7 @@ class Renderer:
         return {
             "kind": kind,
             "base": base,
+            "page_title": f"{screen_name(kind if base == 'mic' else base)} · {view.conference.title}",
             "mic_number": int(param) if base == "mic" else None,
             "pinned_id": int(param) if base == "secretary" and param else None,
             "ask_url": self.ask_url(view.conference.slug),
@@ -745,17 +834,31 @@ class Renderer:
         view: View,
         presence: dict[str, int],
         names: Collection[str] | None = None,
-    ) -> dict[str, str]:
-        """The HTML of the screen's regions (`names` of them, or all)."""
+    ) -> dict[str, str | Items]:
+        """The screen's regions (`names` of them, or all): HTML, or for a list region its
+        items as (key, HTML) pairs."""
         ctx = self.context(kind, view, presence)
         names = SCREENS[screen_base(kind)] if names is None else names
-        return {name: self.env.get_template(f"regions/{name}.html").render(ctx) for name in names}
+        return {name: self._region(name, ctx) for name in names}
+
+    def _region(self, name: str, ctx: dict[str, Any]) -> str | Items:
+        listed = LISTS.get(name)
+        if listed is None:
+            return self.env.get_template(f"regions/{name}.html").render(ctx)
+        template = self.env.get_template(f"items/{listed.item}.html")
+        return tuple(
+            (key, template.render(ctx, key=key, item=item))
+            for key, item in listed.items(ctx["view"], ctx)
+        )
 
     def page(self, kind: str, view: View, presence: dict[str, int], **extra: Any) -> str:
         """The whole page: the same region templates a push renders, inside the layout."""
         ctx = self.context(kind, view, presence)
         regions = self.regions(kind, view, presence)
-        ctx["regions_html"] = {name: Markup(html) for name, html in regions.items()}
+        ctx["regions_html"] = {
+            name: Markup(value if isinstance(value, str) else join(value))
+            for name, value in regions.items()
+        }
         ctx.update(extra)
         return self.env.get_template(f"{screen_base(kind)}.html").render(ctx)
 

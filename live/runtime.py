@@ -21,7 +21,7 @@ from live.audit import record_frame
 from live.bus import Commit, LocalBus
 from live.commands import Outcome, execute
 from live.effects import EVERYTHING, PHONES
-from live.hub import Hub
+from live.hub import Hub, Region
 from live.models import Conference, FormVisit, ListItem
 from live.notice import notice_of
 from live.render import Renderer, View, load_view, make_environment, regions_depending_on
@@ -73,7 +73,7 @@ class Live:
 
     def _render_for_hub(
         self, slug: str, wanted: dict[str, Collection[str] | None], presence: dict[str, int]
-    ) -> tuple[int, str, dict[str, dict[str, str]]] | None:
+    ) -> tuple[int, str, dict[str, dict[str, Region]]] | None:
         view = self.view(slug)
         if view is None:
             return None

@@ -140,11 +140,14 @@ class Server:
             prepare_database(replace(Settings(), database_url=self.database_url)), "demo"
         )
 
-    def command(self, name: str, args: dict | None = None, role: str = "mc") -> httpx.Response:
+    def command(
+        self, name: str, args: dict | None = None, role: str = "mc", timeout: float = 5.0
+    ) -> httpx.Response:
         return httpx.post(
             f"{self.url}/api/e/demo/commands",
             json={"command": name, "args": args or {}},
             headers={"Authorization": f"Bearer {self.keys()[role]}"},
+            timeout=timeout,
         )
 
 

@@ -68,11 +68,13 @@ function onMessage(msg) {
   switch (msg.type) {
     case "snapshot": {
       const fresh = seq === null && msg.epoch === pageEpoch && msg.seq === pageSeq;
+      const regions = { ...msg.regions };
+      for (const [id, items] of Object.entries(msg.lists || {})) regions[id] = items.map((item) => item[1]).join("");
       if (fresh) {
         // The page was rendered from this very state: adopt it without touching the DOM.
-        Object.assign(lastHtml, msg.regions);
+        Object.assign(lastHtml, regions);
       } else {
-        swap(msg.regions);
+        swap(regions);
       }
       seq = msg.seq; epoch = msg.epoch; awaitingSnapshot = false; retry = 0;
       body.dataset.seq = seq;
@@ -83,6 +85,7 @@ function onMessage(msg) {
     case "patch":
       if (awaitingSnapshot) break;
       if (msg.prev !== seq) { requestSnapshot(); break; }
+      if (!patchLists(msg.lists || {})) { requestSnapshot(); break; }
       swap(msg.regions);
       seq = msg.seq;
       body.dataset.seq = seq;
@@ -150,17 +153,121 @@ function swap(regions) {
     lastHtml[id] = html;
     el.querySelectorAll("[data-scroll-top]").forEach((s) => { s.scrollTop = 0; });
   }
+  afterChange();
+}
+
+function afterChange() {
+  applyPageData();
   applyFilters();
   applySearch();
+  numberLists();
   restoreDrafts();
   tick();
   syncMedia();
 }
 
+// --- keyed lists (live/keyed.py) ------------------------------------------------------
+// A list region's items each carry data-key; a patch says, per list, what to do by key:
+// ["remove", key] · ["insert", key, html, before] · ["move", key, before] · ["replace", key, html]
+// (before: the key of the item it goes before, null for the end). An item someone is
+// working in (focus, unsent form) keeps its content until they are done, like a region.
+const deferredItems = {};  // list id -> key -> html waiting for its item to be free
+
+function itemOf(list, key) {
+  return key === null ? null : list.querySelector(`:scope > [data-key="${CSS.escape(key)}"]`);
+}
+
+function elementOf(html) {
+  const tpl = document.createElement("template");
+  tpl.innerHTML = html;
+  return tpl.content.firstElementChild;
+}
+
+// Apply every list's operations; false when the page does not hold what they address
+// (the caller then asks for a snapshot).
+function patchLists(lists) {
+  for (const [id, ops] of Object.entries(lists)) {
+    const list = document.getElementById(id);
+    if (!list) continue;
+    lastHtml[id] = undefined;  // no longer the HTML of any one message
+    for (const [action, key, ...rest] of ops) {
+      const item = itemOf(list, key);
+      if (action === "insert") {
+        const before = itemOf(list, rest[1]);
+        if (item || (rest[1] !== null && !before)) return false;
+        list.insertBefore(elementOf(rest[0]), before);
+        continue;
+      }
+      if (!item) return false;
+      if (action === "remove") {
+        item.remove();
+      } else if (action === "move") {
+        const before = itemOf(list, rest[0]);
+        if (rest[0] !== null && !before) return false;
+        list.insertBefore(item, before);
+      } else if (action === "replace") {
+        if (isBusy(item)) {
+          (deferredItems[id] ||= {})[key] = rest[0];
+          item.classList.add("has-update");
+        } else {
+          item.replaceWith(elementOf(rest[0]));
+        }
+      }
+    }
+  }
+  return true;
+}
+
 function flushDeferred() {
+  for (const [id, items] of Object.entries(deferredItems)) {
+    const list = document.getElementById(id);
+    for (const [key, html] of Object.entries(items)) {
+      const item = list && itemOf(list, key);
+      if (item && isBusy(item)) continue;
+      delete items[key];
+      item?.replaceWith(elementOf(html));
+    }
+  }
   const waiting = Object.assign({}, deferred);
   for (const id of Object.keys(waiting)) lastHtml[id] = undefined;
   if (Object.keys(waiting).length) swap(waiting);
+  else afterChange();
+}
+
+// A numbered list (the moderators' queue) shows each item's place in it.
+function numberLists() {
+  for (const list of document.querySelectorAll("[data-numbered]")) {
+    let n = 0;
+    for (const item of list.children) {
+      n++;
+      const label = item.querySelector(".q-no");
+      if (label && label.textContent !== `${n}.`) label.textContent = `${n}.`;
+    }
+  }
+}
+
+// What the page-data region (and others) say about the page as a whole: its title, flags
+// that CSS reads on <body> (the free microphones), the options of selects built from the
+// region's datalists (a select keeps its choice when its options are rebuilt).
+function applyPageData() {
+  const title = document.querySelector("[data-doc-title]")?.dataset.docTitle;
+  if (title && document.title !== title) {
+    document.title = title;
+    for (const el of document.querySelectorAll("[data-page-title]")) el.textContent = title;
+  }
+  for (const el of document.querySelectorAll("[data-body-flag]")) body.dataset[el.dataset.bodyFlag] = el.dataset.value;
+  for (const select of document.querySelectorAll("select[data-options-from]")) {
+    const source = document.getElementById(select.dataset.optionsFrom);
+    if (!source) continue;
+    const values = [...source.options].map((o) => o.value);
+    const first = select.options[0]?.value === "" ? 1 : 0;
+    const shown = [...select.options].slice(first).map((o) => o.value);
+    if (values.join("\n") === shown.join("\n")) continue;
+    const chosen = select.value;
+    while (select.options.length > first) select.remove(first);
+    for (const v of values) select.add(new Option(v, v));
+    select.value = values.includes(chosen) ? chosen : "";
+  }
 }
 
 // After the browser has moved focus on (a click on "Lưu" moves it to the button, still
@@ -298,6 +405,27 @@ function submitForm(form, { quiet = false } = {}) {
 
 document.addEventListener("click", (event) => {
   event.target.closest("[data-close-dialog]")?.closest("dialog")?.close();
+});
+
+// «Sửa», «Gộp…» on a list item: the page has one such editor (a <dialog>), filled when
+// opened from the item's own [data-field] elements, its key as the "id".
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-open-editor]");
+  if (!button) return;
+  const item = button.closest("[data-key]");
+  const dialog = document.getElementById(button.dataset.openEditor);
+  const form = dialog.querySelector("form");
+  const values = { id: item.dataset.key };
+  for (const el of item.querySelectorAll("[data-field]")) values[el.dataset.field] = el.textContent;
+  for (const el of form.elements) {
+    if (!el.name || el.type === "submit") continue;
+    el.value = el.defaultValue = values[el.name] ?? "";
+  }
+  for (const el of dialog.querySelectorAll("[data-field]")) el.textContent = values[el.dataset.field] ?? "";
+  delete form.dataset.conflict;
+  setSaveState(form, "");
+  dialog.showModal();
+  form.querySelector("input:not([type=hidden]), textarea")?.focus();
 });
 
 document.addEventListener("submit", (event) => {
@@ -522,26 +650,6 @@ function applySearch() {
   document.getElementById("checkin-count").textContent = words.length ? `${shown} người khớp` : "";
 }
 
-// «Sửa» on a row: the page's one editor, filled from that row.
-document.addEventListener("click", (event) => {
-  const button = event.target.closest("[data-edit-delegate]");
-  if (!button) return;
-  const row = button.closest("li.dg");
-  const dialog = document.getElementById("delegate-editor");
-  const form = dialog.querySelector("form");
-  const seat = row.querySelector(".dg-seat").textContent.trim();
-  const values = {
-    id: row.dataset.id,
-    name: row.querySelector(".dg-name").textContent,
-    position: row.querySelector(".dg-position").textContent,
-    unit: row.querySelector(".dg-unit").textContent,
-    seat: seat === "—" ? "" : seat,
-  };
-  for (const [name, value] of Object.entries(values)) {
-    form.elements[name].value = form.elements[name].defaultValue = value;
-  }
-  dialog.showModal();
-});
 
 function checkIn(args) {
   send("delegate.checkin", { ...args, desk: Number(desk.value) }, null, false, (result) => {
@@ -563,7 +671,7 @@ if (search) {
     const value = search.value.trim();
     if (/^DB\d{4}$/i.test(value)) { checkIn({ code: value.toUpperCase() }); return; }
     const rows = [...delegateRows()].filter((r) => !r.hidden);
-    if (rows.length === 1 && !rows[0].classList.contains("in")) checkIn({ id: Number(rows[0].dataset.id) });
+    if (rows.length === 1 && !rows[0].classList.contains("in")) checkIn({ id: Number(rows[0].dataset.key) });
     else toast(rows.length === 1 ? "Đại biểu này đã có mặt." : rows.length ? `${rows.length} người khớp: gõ thêm, hoặc bấm «Có mặt» ở đúng người.` : "Không tìm thấy đại biểu nào.");
   });
   applySearch();
@@ -636,5 +744,7 @@ setInterval(tick, 250);
 setInterval(sendPing, 10000);
 setInterval(syncMedia, 2000);
 tick();
+applyPageData();
+numberLists();
 restoreFilters();
 connect();

@@ -81,7 +81,7 @@ def expect_present(page: Page, name: str, desk: int) -> None:
 def shown_ids(page: Page) -> set[str]:
     return set(
         page.eval_on_selector_all(
-            "#checkin-list li.dg:not([hidden])", "rows => rows.map(r => r.dataset.id)"
+            "#checkin-list li.dg:not([hidden])", "rows => rows.map(r => r.dataset.key)"
         )
     )
 
@@ -299,7 +299,7 @@ def test_attendance_reaches_the_mc_introduction_and_admin(screens: Screens) -> N
     )
     expect(mc.locator("#mc-bar")).to_contain_text(f"Có mặt 4/{TOTAL + 1}")
     expect(admin.locator("#admin-people h2")).to_contain_text(f"4/{TOTAL + 1} có mặt")
-    groups = admin.locator("#admin-people table.attendance").first
+    groups = admin.locator("#people table.attendance").first
     expect(groups.locator("tr", has_text="Tổng LĐLĐ Việt Nam").locator("td")).to_have_text(
         ["Tổng LĐLĐ Việt Nam", "1", "2"]
     )
@@ -347,7 +347,7 @@ def test_gifts_step_projector_shows_a_batch_and_handing_is_counted(screens: Scre
     expect(button(batches.nth(1), "Đang chiếu")).to_be_disabled()
     expect(button(batches.nth(0), "Chiếu đợt này")).to_be_enabled()
     expect(helper.locator(".gifts-summary")).to_contain_text("màn chiếu đang hiện đợt 2")
-    expect(helper.locator(".gift-batch-list.shown h2")).to_contain_text("Đợt 2")
+    expect(helper.locator(".gift-batch-head.shown h2")).to_contain_text("Đợt 2")
 
     # Everything on the hall display fits the 1920×1080 screen, nothing cut or overlapping.
     fit = projector.evaluate(
@@ -456,7 +456,7 @@ def test_admin_edits_reach_the_mc_and_a_rotated_key_locks_the_desk_out(screens: 
     expect(item.locator("summary")).to_contain_text("· 2 đại biểu")
     expect(item.locator("input[name=delegate_quota]")).to_have_value("2")
     expect(
-        admin.locator("#admin-people table.attendance").nth(1).locator("tr", has_text=unit)
+        admin.locator("#people table.attendance").nth(1).locator("tr", has_text=unit)
     ).to_have_class("over")
 
     # The check-in key rotated: the open desk is locked out at once, the MC is not.
