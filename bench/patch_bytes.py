@@ -322,11 +322,12 @@ class Hall:
         await self.command("moderator", "question.import", {"rows": rows})
 
     async def import_delegates(self, wanted: int) -> tuple[int, str]:
-        """Upload a CSV of up to `wanted` new delegates (as many as the cap leaves room
-        for); (how many were imported, a note)."""
+        """Upload CSV files of up to `wanted` new delegates in all (as many as the cap leaves
+        room for; each file within the per-file limit); (how many were imported, a note)."""
         from live.commands.people import MAX_DELEGATES
         from live.demo_people import DEMO_GROUPS
         from live.demo_questions import DEMO_UNITS
+        from live.imports import MAX_DELEGATES as PER_FILE
 
         have = self.sql("SELECT name, unit FROM delegate WHERE conference_id = DEMO")
         taken = {(str(n), str(u)) for n, u in have}
@@ -339,10 +340,10 @@ class Hall:
         if n <= 0:
             return 0, note
         groups = [g for g, _ in DEMO_GROUPS][-4:]  # the many: units, companies, workers
-        lines = ["Họ và tên;Giới tính;Chức vụ;Đơn vị công tác;Thành phần"]
+        lines: list[str] = []
         rng = random.Random(2)
         i = 0
-        while len(lines) <= n:
+        while len(lines) < n:
             family, middle, given = FAMILY[i % 12], MIDDLE[i // 12 % 10], GIVEN[i // 120 % 12]
             name, unit = f"{family} {middle} {given}", DEMO_UNITS[i // 1440 % len(DEMO_UNITS)]
             i += 1
@@ -351,15 +352,21 @@ class Hall:
             taken.add((name, unit))
             gender = GENDERS.get(middle, "Nam")
             lines.append(f"{name};{gender};{rng.choice(POSITIONS)};{unit};{rng.choice(groups)}")
-        data = ("\r\n".join(lines) + "\r\n").encode()
-        async with httpx.AsyncClient(base_url=self.base, timeout=120) as http:
-            r = await http.post(
-                "/api/e/demo/delegates/import",
-                files={"file": ("dai-bieu.csv", data, "text/csv")},
-                headers={"Authorization": f"Bearer {self.keys['admin']}"},
-            )
-        if r.status_code != 200:
-            raise RuntimeError(f"delegate import: HTTP {r.status_code} {r.text[:500]}")
+        files = -(-n // PER_FILE)
+        for f in range(files):
+            part = lines[f * n // files : (f + 1) * n // files]
+            head = "Họ và tên;Giới tính;Chức vụ;Đơn vị công tác;Thành phần"
+            data = ("\r\n".join([head, *part]) + "\r\n").encode()
+            async with httpx.AsyncClient(base_url=self.base, timeout=120) as http:
+                r = await http.post(
+                    "/api/e/demo/delegates/import",
+                    files={"file": (f"dai-bieu-{f + 1}.csv", data, "text/csv")},
+                    headers={"Authorization": f"Bearer {self.keys['admin']}"},
+                )
+            if r.status_code != 200:
+                raise RuntimeError(f"delegate import: HTTP {r.status_code} {r.text[:500]}")
+        if files > 1:
+            note += f" (in {files} files: at most {PER_FILE} rows a file)"
         return n, note
 
     async def first_load(self) -> dict[str, int]:
