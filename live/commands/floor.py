@@ -180,10 +180,11 @@ def question_edit(ctx: Ctx) -> dict[str, Any]:
     changes = {k: v for k, v in question_fields(ctx, required_text=False).items() if k in ctx.args}
     if "text" in changes and not changes["text"]:
         raise CommandError("missing", "Nội dung câu hỏi không được để trống.")
+    new_text = changes.get("text", q.text) != q.text
     for key, value in changes.items():
         setattr(q, key, value)
     ctx.session.add(q)
-    if "text" in changes:
+    if new_text:  # the editor sends every field: hints are worked out again only for a new text
         note_look_alikes(ctx, q, open_questions(ctx))
     return {**summary(q), "changed": sorted(changes)}
 
