@@ -8,7 +8,7 @@ import functools
 import json
 import time
 import unicodedata
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -120,6 +120,25 @@ class ListRegion:
 
     item: str
     items: Callable[[View, dict[str, Any]], Iterable[tuple[str, Any]]]
+    # For long lists: everything an item's HTML depends on, as one comparable value. An
+    # item whose fingerprint is the one of its last render is not drawn again (Renderer),
+    # so a change to one of 400 queued questions draws one. tests/test_regions.py checks,
+    # after every command of a scripted day, that these renders equal fresh ones.
+    fingerprint: Callable[[View, Any], Hashable] | None = None
+
+
+def row_values(row: Any) -> tuple[Any, ...]:
+    """A row's column values."""
+    return tuple(getattr(row, name) for name in type(row).model_fields)
+
+
+def _question_fingerprint(view: View, q: Question) -> Hashable:
+    return (
+        row_values(q),
+        tuple(row_values(a) for a in view.askers.get(q.id or 0, ())),
+        tuple((d.id, d.number) for d in view.duplicates_of(q)),
+        view.conference.mic_count,
+    )
 
 
 def _by_id(things: Iterable[Any]) -> list[tuple[str, Any]]:
@@ -142,11 +161,15 @@ def _gift_rows(view: View, _context: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 LISTS: dict[str, ListRegion] = {
-    "mod-pending": ListRegion("question-pending", lambda v, _: _by_id(v.pending)),
-    "mod-queue": ListRegion("question-queued", lambda v, _: _by_id(v.queue)),
+    "mod-pending": ListRegion(
+        "question-pending", lambda v, _: _by_id(v.pending), _question_fingerprint
+    ),
+    "mod-queue": ListRegion("question-queued", lambda v, _: _by_id(v.queue), _question_fingerprint),
     "mod-done": ListRegion("question-done", lambda v, _: _by_id(v.done[:DONE_SHOWN])),
     "sec-list": ListRegion("sec-question", _asked),
-    "checkin-list": ListRegion("delegate-row", lambda v, _: _by_id(v.delegates)),
+    "checkin-list": ListRegion(
+        "delegate-row", lambda v, _: _by_id(v.delegates), lambda _, d: row_values(d)
+    ),
     "gifts-list": ListRegion("gift-row", _gift_rows),
     "admin-gift-list": ListRegion("gift-admin-row", _gift_rows),
     "checkin-groups": ListRegion(
@@ -788,6 +811,9 @@ class Renderer:
         # A QR code of a loopback address opens nothing on a phone: then none is shown to
         # the hall, and the admin and MC screens say what to set.
         self.phones_can_reach = reachable_from_hall(public_base)
+        # (conference, screen kind, list region) -> key -> (fingerprint, html): the items of
+        # long lists as last drawn (ListRegion.fingerprint).
+        self._drawn: dict[tuple[str, str, str], dict[str, tuple[Hashable, str]]] = {}
 
     def ask_url(self, slug: str) -> str:
         return f"{self.public_base}/e/{slug}/ask"
@@ -846,10 +872,25 @@ class Renderer:
         if listed is None:
             return self.env.get_template(f"regions/{name}.html").render(ctx)
         template = self.env.get_template(f"items/{listed.item}.html")
-        return tuple(
-            (key, template.render(ctx, key=key, item=item))
-            for key, item in listed.items(ctx["view"], ctx)
-        )
+        view: View = ctx["view"]
+        if listed.fingerprint is None:
+            return tuple(
+                (key, template.render(ctx, key=key, item=item))
+                for key, item in listed.items(view, ctx)
+            )
+        # Draw only the items whose fingerprint changed since this list's last render.
+        memo_key = (view.conference.slug, ctx["kind"], name)
+        drawn = self._drawn.get(memo_key, {})
+        now: dict[str, tuple[Hashable, str]] = {}
+        for key, item in listed.items(view, ctx):
+            fingerprint = listed.fingerprint(view, item)
+            last = drawn.get(key)
+            if last is not None and last[0] == fingerprint:
+                now[key] = last
+            else:
+                now[key] = (fingerprint, template.render(ctx, key=key, item=item))
+        self._drawn[memo_key] = now  # one list's worth per kind: what is shown, no more
+        return tuple((key, html) for key, (_, html) in now.items())
 
     def page(self, kind: str, view: View, presence: dict[str, int], **extra: Any) -> str:
         """The whole page: the same region templates a push renders, inside the layout."""

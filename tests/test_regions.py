@@ -17,17 +17,21 @@ from starlette.testclient import TestClient
 
 from live.app import create_app
 from live.commands import execute
-from live.render import SCREENS, regions_depending_on
+from live.render import SCREENS, Renderer, regions_depending_on
 
 KINDS = [k for k in SCREENS if k not in ("mic", "secretary")] + ["mic:1", "mic:2", "secretary"]
 
 
-def render_all(live: Any) -> dict[tuple[str, str], str]:
+def render_all(live: Any, renderer: Any = None) -> dict[tuple[str, str], Any]:
+    """Every region of every kind, drawn from scratch (a new renderer: no item drawn
+    before is reused), or by `renderer`."""
+    if renderer is None:
+        renderer = Renderer(live.renderer.env, live.renderer.public_base)
     view = live.view("demo")
     return {
         (kind, name): html
         for kind in KINDS
-        for name, html in live.renderer.regions(kind, view, {}).items()
+        for name, html in renderer.regions(kind, view, {}).items()
     }
 
 
@@ -173,6 +177,10 @@ def test_every_region_a_command_changes_is_one_its_effects_re_render(live):
         }
         stale = sorted(changed - declared)
         assert not stale, f"{name} {outcome.effects.as_json()}: not re-rendered: {stale}"
+        # The renderer that lives on reuses items it drew before (ListRegion.fingerprint):
+        # what it draws is what a fresh one draws.
+        kept = render_all(live, live.renderer)
+        assert kept == after, f"{name}: {[k for k in after if kept[k] != after[k]]}"
         before = after
     assert ran == len(day(live))
 
