@@ -363,6 +363,14 @@ class Hub:
         for role in commit.effects.locked_out:
             self.lock_out(commit.slug, role)
 
+    def drawn(self, slug: str, kind: str) -> tuple[int, str, dict[str, Region]] | None:
+        """(seq, epoch, regions) as last sent to screens of `kind`, while it is kept fresh
+        (some are connected, or it is always kept): a page can show them as they are."""
+        channel = self.channels.get(slug)
+        if channel is None or channel.seq is None or kind not in channel.sent:
+            return None
+        return channel.seq, channel.epoch, channel.sent[kind]
+
     def changed(self, slug: str) -> None:
         """Refresh everything of `slug` (at start-up: the replay's first frame)."""
         self.channel(slug).changed()

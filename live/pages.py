@@ -152,7 +152,12 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
     view = await live.aview(slug)
     if view is None:  # removed in between
         return no_conference(live, slug)
-    html = live.renderer.page(screen, view, live.presence(slug), role=role)
+    presence = live.presence(slug)
+    drawn = live.hub.drawn(slug, screen)
+    if drawn is not None:  # screens of this kind are open: their regions are drawn already
+        html = live.renderer.page(screen, view, presence, drawn, role=role)
+    else:  # drawn here, off the event loop (a queue of 400 questions takes a while)
+        html = await asyncio.to_thread(live.renderer.page, screen, view, presence, role=role)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 

@@ -892,10 +892,21 @@ class Renderer:
         self._drawn[memo_key] = now  # one list's worth per kind: what is shown, no more
         return tuple((key, html) for key, (_, html) in now.items())
 
-    def page(self, kind: str, view: View, presence: dict[str, int], **extra: Any) -> str:
-        """The whole page: the same region templates a push renders, inside the layout."""
+    def page(
+        self,
+        kind: str,
+        view: View,
+        presence: dict[str, int],
+        drawn: tuple[int, str, dict[str, str | Items]] | None = None,
+        **extra: Any,
+    ) -> str:
+        """The whole page: the same region templates a push renders, inside the layout.
+        `drawn`: (seq, epoch, regions) as the hub last sent them to this screen kind, which
+        the page then shows as they are (the page and its first snapshot agree)."""
         ctx = self.context(kind, view, presence)
-        regions = self.regions(kind, view, presence)
+        if drawn is None:
+            drawn = (view.seq, view.epoch, self.regions(kind, view, presence))
+        ctx["page_seq"], ctx["page_epoch"], regions = drawn
         ctx["regions_html"] = {
             name: Markup(value if isinstance(value, str) else join(value))
             for name, value in regions.items()
