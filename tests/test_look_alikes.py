@@ -19,26 +19,40 @@ def by_number(engine, number):
     return next(q for q in load_view(engine, "demo", None).questions if q.number == number)  # type: ignore[arg-type]
 
 
-def test_a_new_question_is_hinted_both_ways_and_an_edit_takes_the_hint_back(engine):
+def hinted(engine, *payloads):
+    v = load_view(engine, "demo", None)  # type: ignore[arg-type]
+    qs = [next(q for q in v.questions if q.id == p["id"]) for p in payloads]
+    return [[d.id for d in v.duplicates_of(q)] for q in qs]
+
+
+def test_a_new_question_is_hinted_and_no_other_changes(engine):
+    """The hint shows on the question that came last (the one to merge into the other):
+    an arriving question changes no other question, so its push is that one item."""
+    a = execute(engine, "demo", "moderator", "question.add", {"text": WAGES}).payload
+    others_before = {q.id: q.look_alikes for q in load_view(engine, "demo", None).questions}  # type: ignore[arg-type]
+    b = execute(
+        engine, "demo", "moderator", "question.add", {"text": WAGES + ", huyện Lương Sơn"}
+    ).payload
+    assert hinted(engine, a, b) == [[], [a["id"]]]
+    others_after = {q.id: q.look_alikes for q in load_view(engine, "demo", None).questions}  # type: ignore[arg-type]
+    assert {i: h for i, h in others_after.items() if i != b["id"]} == others_before
+
+
+def test_an_edit_takes_the_hint_back_on_both_sides(engine):
     a = execute(engine, "demo", "moderator", "question.add", {"text": WAGES}).payload
     b = execute(
         engine, "demo", "moderator", "question.add", {"text": WAGES + ", huyện Lương Sơn"}
     ).payload
-    v = load_view(engine, "demo", None)  # type: ignore[arg-type]
-    qa, qb = (next(q for q in v.questions if q.id == x["id"]) for x in (a, b))
-    assert qa.id in [d.id for d in v.duplicates_of(qb)]
-    assert qb.id in [d.id for d in v.duplicates_of(qa)]
-    execute(
-        engine,
-        "demo",
-        "moderator",
-        "question.edit",
-        {"id": b["id"], "text": "Xin hỏi về thời gian cấp sổ bảo hiểm xã hội cho người lao động"},
-    )
-    v = load_view(engine, "demo", None)  # type: ignore[arg-type]
-    qa, qb = (next(q for q in v.questions if q.id == x["id"]) for x in (a, b))
-    assert qb.id not in [d.id for d in v.duplicates_of(qa)]
-    assert qa.id not in [d.id for d in v.duplicates_of(qb)]
+    c = execute(
+        engine, "demo", "moderator", "question.add", {"text": WAGES + ", huyện Kim Bôi"}
+    ).payload
+    assert a["id"] in hinted(engine, c)[0] and b["id"] in hinted(engine, c)[0]
+    other = "Xin hỏi về thời gian cấp sổ bảo hiểm xã hội cho người lao động"
+    execute(engine, "demo", "moderator", "question.edit", {"id": c["id"], "text": other})
+    assert hinted(engine, c) == [[]]  # its own hints, worked out again
+    execute(engine, "demo", "moderator", "question.edit", {"id": a["id"], "text": other})
+    assert a["id"] not in hinted(engine, b)[0]  # b named a; a no longer looks like b
+    assert hinted(engine, a) == [[c["id"]]]  # a now looks like c
 
 
 def test_each_question_keeps_its_closest_few(engine):

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from live.commands import CommandError, Ctx, command, import_rows, int_arg, text_arg
-from live.imports import LOOK_ALIKES_KEPT, closest
+from live.imports import closest
 from live.models import AT_MIC, QUESTION_SOURCES, QUESTION_STATUSES, Question, QuestionAsker
 from live.timer import Timer
 
@@ -105,20 +105,23 @@ def open_questions(ctx: Ctx) -> list[Question]:
     )
 
 
-def note_look_alikes(ctx: Ctx, q: Question, others: list[Question]) -> None:
+def note_look_alikes(ctx: Ctx, q: Question, others: list[Question], edited: bool = False) -> None:
     """Work out once, when `q` arrives or its text changes, which open questions look like
-    it; add `q` to their hints too (each keeps its closest few)."""
+    it (the closest few), kept with `q`. The hint shows on the question that came (or
+    changed) last: the one a moderator would merge into the other. So a new question
+    changes no other question's hints, and its push is that one item; after an edit,
+    questions that named `q` and no longer look like it let it go."""
     others = [o for o in others if o.id != q.id]
     mine = closest(q.text, ((o.id, o.text) for o in others if o.id is not None))
     q.look_alikes = json.dumps(mine)
     ctx.session.add(q)
-    scores = dict(mine)
+    if not edited:
+        return
+    alike = {i for i, _score in mine}
     for other in others:
-        kept = [(i, score) for i, score in json.loads(other.look_alikes) if i != q.id]
-        if other.id in scores:
-            kept = sorted([*kept, (q.id, scores[other.id])], key=lambda p: (-p[1], p[0]))
-        kept = kept[:LOOK_ALIKES_KEPT]
-        if kept != [tuple(p) for p in json.loads(other.look_alikes)]:
+        hints = json.loads(other.look_alikes)
+        kept = [(i, score) for i, score in hints if i != q.id or other.id in alike]
+        if len(kept) != len(hints):
             other.look_alikes = json.dumps(kept)
             ctx.session.add(other)
 
@@ -185,7 +188,7 @@ def question_edit(ctx: Ctx) -> dict[str, Any]:
         setattr(q, key, value)
     ctx.session.add(q)
     if new_text:  # the editor sends every field: hints are worked out again only for a new text
-        note_look_alikes(ctx, q, open_questions(ctx))
+        note_look_alikes(ctx, q, open_questions(ctx), edited=True)
     return {**summary(q), "changed": sorted(changes)}
 
 

@@ -346,8 +346,19 @@ document.addEventListener("click", (event) => {
   if (!button || button.disabled) return;
   if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
   const args = button.dataset.args ? JSON.parse(button.dataset.args) : {};
-  send(button.dataset.command, withPageValues(button, args), button);
+  send(button.dataset.command, withPageValues(button, withItemKey(button, args)), button);
 });
+
+// A button inside an item of a list marked data-key-arg="id" is the same for every item:
+// the command learns which item from the item's key (sent as that argument, a number).
+function withItemKey(el, args) {
+  const list = el.closest("[data-key-arg]");
+  const item = el.closest("[data-key]");
+  if (list && item && list.contains(item) && !(list.dataset.keyArg in args)) {
+    args[list.dataset.keyArg] = Number(item.dataset.key);
+  }
+  return args;
+}
 
 // data-with="desk": the command also carries the page's own setting of that name (the
 // check-in desk this browser stands at), which region HTML shared by all desks cannot hold.
