@@ -370,12 +370,17 @@ class Hall:
         return n, note
 
     async def first_load(self) -> dict[str, int]:
-        """A moderator console opened from its role link: the page, then its snapshot."""
+        """A moderator console opened from its role link: the page, then its snapshot. As
+        live.js does, the socket names the drawing the page was built from (data-drawing),
+        so a page built from the hub's own regions gets a snapshot without them."""
         async with httpx.AsyncClient(base_url=self.base, follow_redirects=True, timeout=60) as http:
             r = await http.get(f"/e/demo/moderator?key={self.keys['moderator']}")
             r.raise_for_status()
             html, wire = len(r.content), r.num_bytes_downloaded
+        drawing = re.search(rb'data-drawing="([^"]*)"', r.content)
         fresh = self.screen("moderator")
+        if drawing and drawing[1]:
+            fresh.path += f"&drawing={drawing[1].decode()}"
         await asyncio.wait_for(fresh.start(), 30)
         fresh.stop()
         snapshot = next(m for _, m in fresh.messages if m.startswith(b'{"type": "snapshot"'))

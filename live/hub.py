@@ -25,6 +25,7 @@ import contextlib
 import gc
 import json
 import logging
+import secrets
 from collections.abc import Awaitable, Callable, Collection
 from typing import Any, Protocol
 
@@ -58,10 +59,13 @@ FrameFn = Callable[[str, int, dict[str, str]], Awaitable[None]]
 
 
 class Subscriber:
-    def __init__(self, socket: Socket, kind: str, role: str) -> None:
+    def __init__(self, socket: Socket, kind: str, role: str, holds: str = "") -> None:
         self.socket = socket
         self.kind = kind
         self.role = role
+        # The drawing its page was built from (Channel.drawing), if the page came from the
+        # hub's own regions: when that is still current, its snapshot need not repeat them.
+        self.holds = holds
         self.queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_SIZE)
         self.sender: asyncio.Task[None] | None = None
         self.dropped = False
@@ -100,6 +104,11 @@ class Channel:
         self.seq: int | None = None
         self.epoch = ""
         self.sent: dict[str, dict[str, Region]] = {}  # kind -> region -> what it was last sent
+        # kind -> which drawing of it `sent` holds: this process's token and a counter, so
+        # a page built from it can say so when it connects (Subscriber.holds).
+        self._drawings: dict[str, int] = {}
+        self._drawn = 0
+        self._token = secrets.token_hex(4)
         self.subscribers: dict[str, set[Subscriber]] = {}
         self._pending: set[str] = set()  # effect kinds committed since the last push
         self._pending_seq: int | None = None  # the latest commit among them
@@ -166,6 +175,9 @@ class Channel:
                     lists[name] = keyed.ops(old, value)  # the items that changed, by key
                 else:
                     changed[name] = keyed.join(value)
+            if changed or lists or not before:
+                self._drawn += 1
+                self._drawings[kind] = self._drawn
             if kind in self.always and (changed or lists):
                 frames.append({n: v for n, v in self.sent[kind].items() if isinstance(v, str)})
             if not before or kind not in self.subscribers:
@@ -223,15 +235,21 @@ class Channel:
             sub.sender = asyncio.create_task(self._send(sub))
         self.schedule_refresh()
 
+    def drawing(self, kind: str) -> str:
+        """Names what `sent[kind]` holds now (changes with every change of it)."""
+        return f"{self._token}.{self._drawings.get(kind, 0)}"
+
     def _queue_snapshot(self, sub: Subscriber) -> None:
-        regions = self.sent.get(sub.kind, {})
-        message = {
-            "type": "snapshot",
-            "seq": self.seq,
-            "epoch": self.epoch,
-            "regions": {n: v for n, v in regions.items() if isinstance(v, str)},
-            "lists": {n: v for n, v in regions.items() if not isinstance(v, str)},
-        }
+        message: dict[str, Any] = {"type": "snapshot", "seq": self.seq, "epoch": self.epoch}
+        if sub.holds and sub.holds == self.drawing(sub.kind):
+            # Its page was built from exactly this: it only needs the seq (a queue of 400
+            # questions is not sent twice on every first load).
+            message["same"] = True
+        else:
+            regions = self.sent.get(sub.kind, {})
+            message["regions"] = {n: v for n, v in regions.items() if isinstance(v, str)}
+            message["lists"] = {n: v for n, v in regions.items() if not isinstance(v, str)}
+        sub.holds = ""  # a later snapshot (after a gap) is always whole
         if not sub.offer(json.dumps(message, ensure_ascii=False)):
             self.drop(sub)
 
@@ -363,13 +381,14 @@ class Hub:
         for role in commit.effects.locked_out:
             self.lock_out(commit.slug, role)
 
-    def drawn(self, slug: str, kind: str) -> tuple[int, str, dict[str, Region]] | None:
-        """(seq, epoch, regions) as last sent to screens of `kind`, while it is kept fresh
-        (some are connected, or it is always kept): a page can show them as they are."""
+    def drawn(self, slug: str, kind: str) -> tuple[int, str, dict[str, Region], str] | None:
+        """(seq, epoch, regions, drawing) as last sent to screens of `kind`, while it is
+        kept fresh (some are connected, or it is always kept): a page can show them as they
+        are, and say `drawing` when it connects."""
         channel = self.channels.get(slug)
         if channel is None or channel.seq is None or kind not in channel.sent:
             return None
-        return channel.seq, channel.epoch, channel.sent[kind]
+        return channel.seq, channel.epoch, channel.sent[kind], channel.drawing(kind)
 
     def changed(self, slug: str) -> None:
         """Refresh everything of `slug` (at start-up: the replay's first frame)."""

@@ -897,16 +897,17 @@ class Renderer:
         kind: str,
         view: View,
         presence: dict[str, int],
-        drawn: tuple[int, str, dict[str, str | Items]] | None = None,
+        drawn: tuple[int, str, dict[str, str | Items], str] | None = None,
         **extra: Any,
     ) -> str:
         """The whole page: the same region templates a push renders, inside the layout.
-        `drawn`: (seq, epoch, regions) as the hub last sent them to this screen kind, which
-        the page then shows as they are (the page and its first snapshot agree)."""
+        `drawn`: (seq, epoch, regions, drawing) as the hub last sent them to this screen
+        kind, which the page then shows as they are (its first snapshot can then be
+        empty: live.hub.Channel.drawing)."""
         ctx = self.context(kind, view, presence)
         if drawn is None:
-            drawn = (view.seq, view.epoch, self.regions(kind, view, presence))
-        ctx["page_seq"], ctx["page_epoch"], regions = drawn
+            drawn = (view.seq, view.epoch, self.regions(kind, view, presence), "")
+        ctx["page_seq"], ctx["page_epoch"], regions, ctx["page_drawing"] = drawn
         ctx["regions_html"] = {
             name: Markup(value if isinstance(value, str) else join(value))
             for name, value in regions.items()

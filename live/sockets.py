@@ -46,7 +46,8 @@ async def ws_endpoint(websocket: WebSocket) -> None:
         return
     await websocket.accept()
     channel = live.hub.channel(slug)
-    sub = Subscriber(websocket, screen, role)
+    holds = websocket.query_params.get("drawing", "")[:40]
+    sub = Subscriber(websocket, screen, role, holds)
     await channel.join(sub)
     try:
         while not sub.dropped:

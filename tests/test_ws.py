@@ -207,3 +207,41 @@ def test_a_command_that_fails_unexpectedly_answers_and_keeps_the_socket(
         r for r in caplog.records if r.levelname == "ERROR" and "timer.pause" in r.getMessage()
     ]
     assert failures and failures[0].exc_info is not None
+
+
+def test_a_page_built_from_the_hubs_regions_gets_an_empty_first_snapshot(server):
+    """A page opened while screens of its kind are live shows the regions the hub last
+    sent them, and names that drawing; when it is still current on connect, the snapshot
+    carries the seq only (the page is not sent twice). Any change in between: whole."""
+    import re
+
+    import httpx
+
+    key = server.keys()["moderator"]
+    with open_screen(server, "moderator") as first:
+        receive(first)
+
+        def page_drawing() -> tuple[str, int]:
+            page = httpx.get(f"{server.url}/e/demo/moderator?key={key}", follow_redirects=True).text
+            drawing = re.search(r'data-drawing="([^"]+)"', page)
+            seq = re.search(r'data-seq="(\d+)"', page)
+            assert drawing and seq, page[:500]
+            return drawing[1], int(seq[1])
+
+        drawing, seq = page_drawing()
+        with open_screen(server, "moderator", drawing=drawing) as second:
+            snap = receive(second)
+            assert snap["type"] == "snapshot" and snap["same"] is True
+            assert snap["seq"] == seq and "regions" not in snap and "lists" not in snap
+            r = server.command(
+                "question.add", {"text": "Câu hỏi mới", "asker_name": "A"}, "moderator"
+            )
+            patch = receive_until(
+                second, lambda m: m["type"] == "patch" and m["seq"] == r.json()["seq"]
+            )
+            assert patch["prev"] == seq and patch["lists"]["mod-queue"][0][0] == "insert"
+
+        # The page is older than what the hub holds now: its screen gets everything.
+        with open_screen(server, "moderator", drawing=drawing) as third:
+            snap = receive(third)
+            assert "same" not in snap and len(snap["lists"]["mod-queue"]) == 41

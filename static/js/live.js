@@ -5,8 +5,6 @@
 const body = document.body;
 const slug = body.dataset.slug;
 const screen = body.dataset.screen;
-const pageSeq = Number(body.dataset.seq);
-const pageEpoch = body.dataset.epoch;
 
 let socket = null;
 let seq = null;          // the seq of what the screen shows
@@ -44,6 +42,7 @@ function connect() {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
   const params = new URLSearchParams({ screen });
   if (seq !== null) { params.set("seq", seq); params.set("epoch", epoch); }
+  else if (body.dataset.drawing) params.set("drawing", body.dataset.drawing);  // the page's own
   socket = new WebSocket(`${proto}//${location.host}/ws/e/${encodeURIComponent(slug)}?${params}`);
   awaitingSnapshot = true;
   socket.onopen = () => { for (let i = 0; i < 3; i++) setTimeout(sendPing, i * 300); };
@@ -67,13 +66,11 @@ function connect() {
 function onMessage(msg) {
   switch (msg.type) {
     case "snapshot": {
-      const fresh = seq === null && msg.epoch === pageEpoch && msg.seq === pageSeq;
-      const regions = { ...msg.regions };
-      for (const [id, items] of Object.entries(msg.lists || {})) regions[id] = items.map((item) => item[1]).join("");
-      if (fresh) {
-        // The page was rendered from this very state: adopt it without touching the DOM.
-        Object.assign(lastHtml, regions);
-      } else {
+      // "same": the page was built from exactly what the server holds for this screen
+      // (it sent body[data-drawing]), so there is nothing to swap.
+      if (!msg.same) {
+        const regions = { ...msg.regions };
+        for (const [id, items] of Object.entries(msg.lists || {})) regions[id] = items.map((item) => item[1]).join("");
         swap(regions);
       }
       seq = msg.seq; epoch = msg.epoch; awaitingSnapshot = false; retry = 0;
