@@ -474,6 +474,7 @@ document.addEventListener("input", (event) => {
 // A draft left from before a reload: put it back if it was written on the version shown;
 // if someone saved since, show both.
 function restoreDrafts() {
+  if (awaitingSnapshot) return;  // restored once connected, when it can be saved at once
   for (const form of document.querySelectorAll("form[data-draft]")) {
     const raw = localStorage.getItem(draftKey(form));
     if (!raw) continue;
