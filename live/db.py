@@ -77,12 +77,19 @@ def _v5_look_alikes(conn: Connection) -> None:
             )
 
 
+def _v6_event_effects(conn: Connection) -> None:
+    """Issue 12: each event says what it changed, so kept rows catch up from the log."""
+    if "effects" not in {c["name"] for c in inspect(conn).get_columns("event")}:
+        conn.execute(sa.text("ALTER TABLE event ADD COLUMN effects TEXT NOT NULL DEFAULT ''"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     lambda conn: None,
     _v2_people,
     _v3_projector_frames,
     _v4_form_visits,
     _v5_look_alikes,
+    _v6_event_effects,
 ]
 
 

@@ -171,6 +171,9 @@ class Event(SQLModel, table=True):
     payload: str = "{}"  # JSON
     actor_role: str = ""
     created_at: datetime = Field(default_factory=utcnow)
+    # What it changed, JSON {kind: [key, …]} (live.effects): what lets a process bring the
+    # rows it keeps up to date from the log (live.kept); "" for events logged before v6.
+    effects: str = ""
 
 
 class ProjectorFrame(SQLModel, table=True):

@@ -22,6 +22,7 @@ from sqlmodel import Session, func, select
 
 from live.auth import link_label, link_path, opens_live_screen, role_links
 from live.collation import name_sort_key
+from live.kept import KeptRows
 from live.keyed import Items, join
 from live.models import (
     ANSWER_OUTCOMES,
@@ -305,13 +306,20 @@ class View:
     timer reads the conference and its steps, not 250 delegates and every question."""
 
     def __init__(
-        self, engine: Engine, conference: Conference, media_dir: Path, now: float | None = None
+        self,
+        engine: Engine,
+        conference: Conference,
+        media_dir: Path,
+        now: float | None = None,
+        kept: dict[str, KeptRows] | None = None,
     ) -> None:
         self.engine = engine
         self.conference = conference
         self.media_dir = media_dir
         self.now = time.time() if now is None else now
         self.derived: dict[str, Any] = {}  # what renders of several views may share
+        # The long collections kept between views (live.kept): read as they changed.
+        self.kept = kept or {}
         assert conference.id is not None
         self._id = conference.id
 
@@ -332,6 +340,8 @@ class View:
     @functools.cached_property
     def questions(self) -> list[Question]:
         """Every question, in queue order."""
+        if "question" in self.kept:
+            return self.kept["question"].rows(self.engine, self.conference)
         return self._all(
             select(Question)
             .where(Question.conference_id == self._id)
@@ -405,9 +415,11 @@ class View:
     @functools.cached_property
     def delegates(self) -> list[Delegate]:
         """In Vietnamese name order."""
+        if "delegate" in self.kept:
+            return self.kept["delegate"].rows(self.engine, self.conference)
         return sorted(
             self._all(select(Delegate).where(Delegate.conference_id == self._id)),
-            key=lambda d: name_sort_key(d.name),
+            key=delegate_order,
         )
 
     @functools.cached_property
@@ -718,19 +730,37 @@ class View:
         return bool(current and current.kind == "dialogue")
 
 
+def question_order(q: Question) -> tuple[float, int]:
+    return q.queue_rank, q.number
+
+
+def delegate_order(d: Delegate) -> tuple[Any, int]:
+    return name_sort_key(d.name), d.id or 0
+
+
+def kept_rows() -> dict[str, KeptRows]:
+    """The collections a conference's views keep between renders (live.kept)."""
+    return {
+        "question": KeptRows(Question, "question", question_order),
+        "delegate": KeptRows(Delegate, "delegate", delegate_order),
+    }
+
+
 def person_key(text: str) -> str:
     """A name or unit compared loosely: case and spacing ignored."""
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-def load_view(engine: Engine, slug: str, media_dir: Path) -> View | None:
+def load_view(
+    engine: Engine, slug: str, media_dir: Path, kept: dict[str, KeptRows] | None = None
+) -> View | None:
     """The view of a conference (its collections read when first used), or None."""
     with Session(engine) as s:
         conf = s.exec(select(Conference).where(Conference.slug == slug)).first()
         if conf is None:
             return None
         s.expunge_all()
-    return View(engine, conf, media_dir)
+    return View(engine, conf, media_dir, kept=kept)
 
 
 def make_environment() -> Environment:

@@ -22,9 +22,17 @@ from live.bus import Commit, LocalBus
 from live.commands import Outcome, execute
 from live.effects import EVERYTHING, PHONES
 from live.hub import Hub, Region
+from live.kept import KeptRows
 from live.models import Conference, FormVisit, ListItem
 from live.notice import notice_of
-from live.render import Renderer, View, load_view, make_environment, regions_depending_on
+from live.render import (
+    Renderer,
+    View,
+    kept_rows,
+    load_view,
+    make_environment,
+    regions_depending_on,
+)
 from live.settings import STATIC_DIR, Settings, base_url
 
 log = logging.getLogger("live")
@@ -58,6 +66,7 @@ class Live:
         # depends on (DERIVED_DEPENDS), per conference: a new dict each time something is
         # forgotten, so a render or page running meanwhile fills the old one.
         self.derived: dict[str, dict[str, Any]] = {}
+        self.kept: dict[str, dict[str, KeptRows]] = {}
         self.bus.subscribe(self._forget_derived)
         self.ask_limiter = RateLimiter(limit=3, window=60.0)
         # Wrong keys per client address: keys are 144 random bits, so this is not what keeps
@@ -65,7 +74,14 @@ class Live:
         self.key_limiter = RateLimiter(limit=30, window=60.0)
 
     def view(self, slug: str) -> View | None:
-        return load_view(self.engine, slug, self.settings.media_dir)
+        return load_view(self.engine, slug, self.settings.media_dir, self.kept_of(slug))
+
+    def kept_of(self, slug: str) -> dict[str, KeptRows]:
+        """The rows a conference's views keep between renders (live.kept)."""
+        found = self.kept.get(slug)
+        if found is None:
+            found = self.kept.setdefault(slug, kept_rows())
+        return found
 
     async def aview(self, slug: str) -> View | None:
         """The view, read off the event loop (a 250-delegate conference takes ~10 ms)."""

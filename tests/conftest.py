@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -159,3 +160,14 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield srv
     finally:
         srv.stop()
+
+
+@pytest.fixture
+def live(settings: Settings) -> Iterator[Any]:
+    """The server's long-lived objects (live.runtime.Live), its lifespan running."""
+    from starlette.testclient import TestClient
+
+    from live.app import create_app
+
+    with TestClient(create_app(settings)) as client:
+        yield client.app.state.live

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from sqlalchemy import event
 from starlette.testclient import TestClient
 
@@ -154,12 +153,6 @@ def day(live: Any) -> list[tuple[str, str, Any]]:
         ("admin", "role.rotate", {"role": "mic"}),
         ("admin", "delegate.remove", delegate),
     ]
-
-
-@pytest.fixture
-def live(settings):
-    with TestClient(create_app(settings)) as client:
-        yield client.app.state.live
 
 
 def test_every_region_a_command_changes_is_one_its_effects_re_render(live):

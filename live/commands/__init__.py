@@ -126,6 +126,7 @@ def execute(
             assert conf.id is not None
             s.add(conf)
             s.flush()
+        effects = Effects(frozenset(touched))
         s.add(
             Event(
                 conference_id=conf.id,
@@ -133,10 +134,11 @@ def execute(
                 type=name,
                 payload=json.dumps(payload, ensure_ascii=False),
                 actor_role=role,
+                effects=json.dumps(effects.as_json(), ensure_ascii=False),
             )
         )
         s.commit()
-        return Outcome(conf.seq, payload, Effects(frozenset(touched)))
+        return Outcome(conf.seq, payload, effects)
 
 
 # --- argument checks ---------------------------------------------------------------------

@@ -94,31 +94,42 @@ def summary(q: Question) -> dict[str, Any]:
 OPEN = ("pending", "queued", *AT_MIC)  # questions a look-alike hint may point to
 
 
-def open_questions(ctx: Ctx) -> list[Question]:
-    return list(
-        ctx.session.exec(
-            select(Question).where(
+def open_texts(ctx: Ctx) -> list[tuple[int, str]]:
+    """(id, text) of the open questions: what a look-alike hint is worked out against (two
+    columns, not 400 whole rows)."""
+    return [
+        (qid, text)
+        for qid, text in ctx.session.exec(
+            select(Question.id, Question.text).where(
                 Question.conference_id == ctx.conf.id,
                 Question.status.in_(OPEN),  # type: ignore[attr-defined]
             )
         )
-    )
+        if qid is not None
+    ]
 
 
-def note_look_alikes(ctx: Ctx, q: Question, others: list[Question], edited: bool = False) -> None:
+def note_look_alikes(
+    ctx: Ctx, q: Question, others: list[tuple[int, str]], edited: bool = False
+) -> None:
     """Work out once, when `q` arrives or its text changes, which open questions look like
     it (the closest few), kept with `q`. The hint shows on the question that came (or
     changed) last: the one a moderator would merge into the other. So a new question
     changes no other question's hints, and its push is that one item; after an edit,
     questions that named `q` and no longer look like it let it go."""
-    others = [o for o in others if o.id != q.id]
-    mine = closest(q.text, ((o.id, o.text) for o in others if o.id is not None))
+    mine = closest(q.text, ((i, text) for i, text in others if i != q.id))
     q.look_alikes = json.dumps(mine)
     ctx.session.add(q)
     if not edited:
         return
     alike = {i for i, _score in mine}
-    for other in others:
+    naming = ctx.session.exec(  # hints are JSON [[id, score], …]: "[17, " names question 17
+        select(Question).where(
+            Question.conference_id == ctx.conf.id,
+            Question.look_alikes.contains(f"[{q.id}, "),  # type: ignore[attr-defined]
+        )
+    )
+    for other in naming:
         hints = json.loads(other.look_alikes)
         kept = [(i, score) for i, score in hints if i != q.id or other.id in alike]
         if len(kept) != len(hints):
@@ -127,7 +138,7 @@ def note_look_alikes(ctx: Ctx, q: Question, others: list[Question], edited: bool
 
 
 def new_question(
-    ctx: Ctx, source: str, status: str, others: list[Question] | None = None
+    ctx: Ctx, source: str, status: str, others: list[tuple[int, str]] | None = None
 ) -> Question:
     assert ctx.conf.id is not None
     q = Question(
@@ -145,9 +156,10 @@ def new_question(
         q.status = status
     ctx.session.add(q)
     ctx.session.flush()
-    others = open_questions(ctx) if others is None else others
+    others = open_texts(ctx) if others is None else others
     note_look_alikes(ctx, q, others)
-    others.append(q)
+    assert q.id is not None
+    others.append((q.id, q.text))
     return q
 
 
@@ -188,7 +200,7 @@ def question_edit(ctx: Ctx) -> dict[str, Any]:
         setattr(q, key, value)
     ctx.session.add(q)
     if new_text:  # the editor sends every field: hints are worked out again only for a new text
-        note_look_alikes(ctx, q, open_questions(ctx), edited=True)
+        note_look_alikes(ctx, q, open_texts(ctx), edited=True)
     return {**summary(q), "changed": sorted(changes)}
 
 
@@ -485,7 +497,7 @@ def mc_message_clear(ctx: Ctx) -> dict[str, Any]:
     FLOOR,
 )
 def question_import(ctx: Ctx) -> dict[str, Any]:
-    others = open_questions(ctx)  # read once, grown with each row
+    others = open_texts(ctx)  # read once, grown with each row
 
     def add(row: dict[str, Any]) -> Question:
         row_ctx = Ctx(ctx.session, ctx.conf, row, ctx.now, ctx.role)
