@@ -133,11 +133,37 @@ def row_values(row: Any) -> tuple[Any, ...]:
     return tuple(getattr(row, name) for name in type(row).model_fields)
 
 
+# Kept rows (live.kept) are the same objects from render to render until they change, and
+# are never changed in place: what is worked out from one is kept beside it, by identity
+# (the object is held, so its id cannot be reused). Bounded: a view that reads its rows
+# afresh each time only fills it until it is cleared.
+_KEPT_FACTS_MAX = 20_000
+_kept_facts: dict[int, tuple[Any, Hashable]] = {}
+
+
+def _facts_of(row: Any, work_out: Callable[[Any], Hashable]) -> Hashable:
+    found = _kept_facts.get(id(row))
+    if found is not None and found[0] is row:
+        return found[1]
+    facts = work_out(row)
+    if len(_kept_facts) >= _KEPT_FACTS_MAX:
+        _kept_facts.clear()
+    _kept_facts[id(row)] = (row, facts)
+    return facts
+
+
+def _question_facts(q: Question) -> tuple[tuple[Any, ...], tuple[int, ...]]:
+    return row_values(q), tuple(i for i, _score in json.loads(q.look_alikes))
+
+
 def _question_fingerprint(view: View, q: Question) -> Hashable:
+    facts = _facts_of(q, _question_facts)
+    assert isinstance(facts, tuple)
+    values, alike = facts
     return (
-        row_values(q),
+        values,
         tuple(row_values(a) for a in view.askers.get(q.id or 0, ())),
-        tuple((d.id, d.number) for d in view.duplicates_of(q)),
+        tuple(i for i in alike if i in view._open_by_id),  # the hints it shows
         view.conference.mic_count,
     )
 
@@ -490,7 +516,20 @@ class View:
     # --- the floor ---------------------------------------------------------------------
 
     def with_status(self, *statuses: str) -> list[Question]:
+        """In queue order."""
+        if len(statuses) == 1:
+            return list(self._by_status.get(statuses[0], ()))
         return [q for q in self.questions if q.status in statuses]
+
+    @functools.cached_property
+    def _by_status(self) -> dict[str, list[Question]]:
+        found: dict[str, list[Question]] = {}
+        for q in self.questions:
+            found.setdefault(q.status, []).append(q)
+        return found
+
+    def how_many(self, *statuses: str) -> int:
+        return sum(len(self._by_status.get(s, ())) for s in statuses)
 
     @property
     def pending(self) -> list[Question]:
@@ -535,11 +574,11 @@ class View:
 
     def counts(self) -> dict[str, int]:
         return {
-            "asked": len(self.with_status("live", "answering", "answered", "in_writing")),
-            "answered": len(self.with_status("answered")),
-            "in_writing": len(self.with_status("in_writing")),
-            "waiting": len(self.with_status("queued", "on_deck")),
-            "pending": len(self.pending),
+            "asked": self.how_many("live", "answering", "answered", "in_writing"),
+            "answered": self.how_many("answered"),
+            "in_writing": self.how_many("in_writing"),
+            "waiting": self.how_many("queued", "on_deck"),
+            "pending": self.how_many("pending"),
         }
 
     def question_timer(self, q: Question) -> dict[str, Any]:
