@@ -545,9 +545,9 @@ class View:
         closed = self.with_status("answered", "in_writing", "withdrawn", "rejected", "merged")
         return sorted(closed, key=lambda q: q.closed_at or 0, reverse=True)
 
-    @property
+    @functools.cached_property
     def mics(self) -> list[tuple[int, Question | None]]:
-        by_mic = {q.mic: q for q in self.with_status(*AT_MIC)}
+        by_mic = {q.mic: q for status in AT_MIC for q in self._by_status.get(status, ())}
         return [(n, by_mic.get(n)) for n in range(1, self.conference.mic_count + 1)]
 
     @property
@@ -808,6 +808,8 @@ def make_environment() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
+        # Templates do not change while the server runs: no stat() of each file per render.
+        auto_reload=False,
         lstrip_blocks=True,
     )
     env.globals.update(
