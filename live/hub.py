@@ -109,6 +109,7 @@ class Channel:
         self._drawings: dict[str, int] = {}
         self._drawn = 0
         self._token = secrets.token_hex(4)
+        self._snapshots: dict[str, tuple[tuple[str, str, int | None, str], str]] = {}
         self.subscribers: dict[str, set[Subscriber]] = {}
         self._pending: set[str] = set()  # effect kinds committed since the last push
         self._pending_seq: int | None = None  # the latest commit among them
@@ -241,16 +242,27 @@ class Channel:
 
     def _queue_snapshot(self, sub: Subscriber) -> None:
         message: dict[str, Any] = {"type": "snapshot", "seq": self.seq, "epoch": self.epoch}
-        if sub.holds and sub.holds == self.drawing(sub.kind):
+        drawing = self.drawing(sub.kind)
+        if sub.holds and sub.holds == drawing:
             # Its page was built from exactly this: it only needs the seq (a queue of 400
             # questions is not sent twice on every first load).
             message["same"] = True
+            data = json.dumps(message, ensure_ascii=False)
         else:
-            regions = self.sent.get(sub.kind, {})
-            message["regions"] = {n: v for n, v in regions.items() if isinstance(v, str)}
-            message["lists"] = {n: v for n, v in regions.items() if not isinstance(v, str)}
+            # Serialised once per drawing, seq and kind: a hall of screens reconnecting after
+            # a restart is sent one string, not a thousand serialisations of it.
+            label = (sub.kind, drawing, self.seq, self.epoch)
+            cached = self._snapshots.get(sub.kind)
+            if cached is not None and cached[0] == label:
+                data = cached[1]
+            else:
+                regions = self.sent.get(sub.kind, {})
+                message["regions"] = {n: v for n, v in regions.items() if isinstance(v, str)}
+                message["lists"] = {n: v for n, v in regions.items() if not isinstance(v, str)}
+                data = json.dumps(message, ensure_ascii=False)
+                self._snapshots[sub.kind] = (label, data)
         sub.holds = ""  # a later snapshot (after a gap) is always whole
-        if not sub.offer(json.dumps(message, ensure_ascii=False)):
+        if not sub.offer(data):
             self.drop(sub)
 
     async def resnapshot(self, sub: Subscriber) -> None:
@@ -272,6 +284,7 @@ class Channel:
                 del self.subscribers[sub.kind]
                 if sub.kind not in self.always:
                     self.sent.pop(sub.kind, None)  # not kept fresh without subscribers
+                    self._snapshots.pop(sub.kind, None)
             self.schedule_refresh()
         if sub.sender and sub.sender is not asyncio.current_task():
             sub.sender.cancel()
