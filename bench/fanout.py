@@ -45,7 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -233,6 +233,32 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@contextlib.asynccontextmanager
+async def our_server(
+    tmp: Path,
+) -> AsyncIterator[tuple[subprocess.Popen[bytes], int, Path, dict[str, str]]]:
+    """Our server for a bench, serving the demo from a fresh SQLite file in `tmp`, up and
+    listening: (process, port, database file, role keys). Stopped on the way out."""
+    from live.app import prepare_database
+    from live.auth import role_keys
+    from live.settings import Settings
+
+    db_file = tmp / "live.db"
+    db_url = f"sqlite:///{db_file}"
+    port = free_port()
+    proc = spawn(
+        serve_args(port, db_url),
+        tmp / "ours.log",
+        {"LIVE_MEDIA_DIR": str(tmp / "media"), "LIVE_SECRET_KEY": "bench"},
+    )
+    try:
+        await wait_listening(proc, port, tmp / "ours.log")
+        keys = role_keys(prepare_database(replace(Settings(), database_url=db_url)), "demo")
+        yield proc, port, db_file, keys
+    finally:
+        stop(proc)
 
 
 async def wait_listening(proc: subprocess.Popen[bytes], port: int, log: Path) -> None:

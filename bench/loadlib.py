@@ -5,7 +5,7 @@
   the seq it holds the way the browser does (a snapshot sets it; a patch applies only on
   top of it, otherwise it asks for a snapshot), sends the browser's clock pings (three on
   open, then one every 10 s), answers websocket pings, and reconnects after any close
-  with the browser's policy: full jitter, 100 ms + random × min(5 s, 250 ms · 2^n), n
+  with the browser's policy: full jitter, 100 ms + random × min(2 s, 250 ms · 2^n), n
   capped at 6 and reset by a snapshot. It stamps time.monotonic() once per read, before
   looking at the bytes, and records (held seq, time) each time the held seq changes.
   A hand-written client because the websockets library costs several times more CPU per
@@ -61,8 +61,8 @@ OPEN_TIMEOUT = 60.0
 
 
 def backoff(retry: int) -> float:
-    """live.js connect(): 100 ms + full jitter under min(5 s, 250 ms · 2^retry)."""
-    return 0.1 + random.random() * min(5.0, 0.25 * 2**retry)
+    """live.js connect(): 100 ms + full jitter under min(2 s, 250 ms · 2^retry)."""
+    return 0.1 + random.random() * min(2.0, 0.25 * 2**retry)
 
 
 def frame(opcode: int, payload: bytes) -> bytes:

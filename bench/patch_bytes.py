@@ -41,7 +41,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
-from fanout import free_port, serve_args, spawn, stop, wait_listening
+from fanout import our_server
 from loadlib import ScreenClient, loadavg, machine
 from queue_growth import text
 
@@ -388,24 +388,10 @@ class Hall:
 
 
 async def bench(args: argparse.Namespace) -> dict[str, Any]:
-    from live.app import prepare_database
-    from live.auth import role_keys
-    from live.settings import Settings
-
     out: dict[str, Any] = {"load_start": loadavg()}
     with tempfile.TemporaryDirectory(prefix="live-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        db_file = tmp / "live.db"
-        db_url = f"sqlite:///{db_file}"
-        port = free_port()
-        proc = spawn(
-            serve_args(port, db_url),
-            tmp / "ours.log",
-            {"LIVE_MEDIA_DIR": str(tmp / "media"), "LIVE_SECRET_KEY": "bench"},
-        )
-        try:
-            await wait_listening(proc, port, tmp / "ours.log")
-            keys = role_keys(prepare_database(replace(Settings(), database_url=db_url)), "demo")
+        async with our_server(tmp) as (_proc, port, db_file, keys):
             hall = Hall(port, db_file, keys)
             await asyncio.wait_for(asyncio.gather(hall.mod.start(), hall.checkin.start()), 30)
             seq = await hall.command("mc", "step.goto", {"position": 4})
@@ -426,8 +412,6 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             hall.checkin.stop()
             log = (tmp / "ours.log").read_text(errors="replace")
             out["log_errors"] = [x for x in log.splitlines() if "Traceback" in x or "ERROR" in x]
-        finally:
-            stop(proc)
     out["load_end"] = loadavg()
     return out
 

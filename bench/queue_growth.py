@@ -21,7 +21,6 @@ import contextlib
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
-from fanout import cpu_ns, free_port, serve_args, spawn, stop, wait_listening
+from fanout import cpu_ns, our_server
 from loadlib import ScreenClient, loadavg, machine, median, role_of
 
 SCREENS = ["projector", "mc", "moderator", "moderator", "moderator"]
@@ -91,23 +90,10 @@ async def measure(
 
 
 async def bench(args: argparse.Namespace) -> dict[str, Any]:
-    from live.app import prepare_database
-    from live.auth import role_keys
-    from live.settings import Settings
-
     out: dict[str, Any] = {"load_start": loadavg()}
     with tempfile.TemporaryDirectory(prefix="live-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        db_url = f"sqlite:///{tmp / 'live.db'}"
-        port = free_port()
-        proc = spawn(
-            serve_args(port, db_url),
-            tmp / "ours.log",
-            {"LIVE_MEDIA_DIR": str(tmp / "media"), "LIVE_SECRET_KEY": "bench"},
-        )
-        try:
-            await wait_listening(proc, port, tmp / "ours.log")
-            keys = role_keys(prepare_database(replace(Settings(), database_url=db_url)), "demo")
+        async with our_server(tmp) as (proc, port, _db_file, keys):
             base = f"http://127.0.0.1:{port}"
             screens = [
                 ScreenClient("127.0.0.1", port, f"/ws/e/demo?screen={k}&key={keys[role_of(k)]}", k)
@@ -134,8 +120,6 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             out["large"] = await measure(base, keys["moderator"], screens, proc.pid, args.adds, "b")
             for s in screens:
                 s.stop()
-        finally:
-            stop(proc)
     out["load_end"] = loadavg()
     return out
 

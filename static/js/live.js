@@ -57,7 +57,7 @@ function connect() {
     }
     badge(true);
     // Full jitter: a hall of screens reconnecting after a restart spreads itself out.
-    const ceiling = Math.min(5000, 250 * 2 ** retry);
+    const ceiling = Math.min(2000, 250 * 2 ** retry);
     retry = Math.min(retry + 1, 6);
     setTimeout(connect, 100 + Math.random() * ceiling);
   };
