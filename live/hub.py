@@ -26,6 +26,7 @@ import gc
 import json
 import logging
 import secrets
+from collections import deque
 from collections.abc import Awaitable, Callable, Collection
 from typing import Any, Protocol
 
@@ -59,6 +60,23 @@ FrameFn = Callable[[str, int, dict[str, str]], Awaitable[None]]
 
 
 class Subscriber:
+    """One screen's socket: a bounded queue of messages (QUEUE_SIZE) drained by its own
+    sender task. The queue is a deque made when there is something to send and let go of
+    once drained, so an idle screen holds none (an asyncio.Queue is four deques, ~3 KiB,
+    for each of a thousand idle projectors)."""
+
+    __slots__ = (
+        "_wake",
+        "closing",
+        "dropped",
+        "holds",
+        "kind",
+        "pending",
+        "role",
+        "sender",
+        "socket",
+    )
+
     def __init__(self, socket: Socket, kind: str, role: str, holds: str = "") -> None:
         self.socket = socket
         self.kind = kind
@@ -66,22 +84,40 @@ class Subscriber:
         # The drawing its page was built from (Channel.drawing), if the page came from the
         # hub's own regions: when that is still current, its snapshot need not repeat them.
         self.holds = holds
-        self.queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_SIZE)
+        self.pending: deque[str] | None = None
         self.sender: asyncio.Task[None] | None = None
         self.dropped = False
         self.closing: asyncio.Task[None] | None = None  # the hub's close, once dropped
+        self._wake: asyncio.Future[None] | None = None  # the sender waiting for a message
 
     def offer(self, message: str) -> bool:
-        try:
-            self.queue.put_nowait(message)
-            return True
-        except asyncio.QueueFull:
+        """Queue a message; False when the queue is full (the caller drops the socket)."""
+        pending = self.pending
+        if pending is None:
+            pending = self.pending = deque()
+        elif len(pending) >= QUEUE_SIZE:
             return False
+        pending.append(message)
+        if self._wake is not None and not self._wake.done():
+            self._wake.set_result(None)
+        return True
+
+    def forget_pending(self) -> None:
+        self.pending = None
 
     async def run_sender(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
-            message = await self.queue.get()
-            await self.socket.send_text(message)
+            pending = self.pending
+            if pending:
+                await self.socket.send_text(pending.popleft())
+                continue
+            self.pending = None
+            self._wake = loop.create_future()
+            try:
+                await self._wake
+            finally:
+                self._wake = None
 
 
 class Channel:
@@ -296,8 +332,7 @@ class Channel:
             return
         sub.dropped = True
         self.leave(sub)
-        while not sub.queue.empty():  # what it could not take is not kept for it
-            sub.queue.get_nowait()
+        sub.forget_pending()  # what it could not take is not kept for it
         log.info("closing a %s screen of %s (%d)", sub.kind, self.slug, code)
         sub.closing = asyncio.create_task(_close_quietly(sub.socket, code))
         _background.add(sub.closing)
