@@ -152,12 +152,13 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
     view = await live.aview(slug)
     if view is None:  # removed in between
         return no_conference(live, slug)
-    presence = live.presence(slug)
+    # When screens of this kind are open, their regions as last sent are the page's (the
+    # hub replaces that dict on every push, never changes it: a thread may read it); else
+    # the page draws them. Either way off the event loop: 400 questions take a while.
     drawn = live.hub.drawn(slug, screen)
-    if drawn is not None:  # screens of this kind are open: their regions are drawn already
-        html = live.renderer.page(screen, view, presence, drawn, role=role)
-    else:  # drawn here, off the event loop (a queue of 400 questions takes a while)
-        html = await asyncio.to_thread(live.renderer.page, screen, view, presence, role=role)
+    html = await asyncio.to_thread(
+        live.renderer.page, screen, view, live.presence(slug), drawn, role=role
+    )
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
