@@ -146,6 +146,7 @@ function swap(regions) {
     // A <details data-remember="name"> someone opened stays open across the swap.
     const opened = [...el.querySelectorAll("details[data-remember][open]")].map((d) => d.dataset.remember);
     el.innerHTML = html;
+    delete deferredItems[id];  // held-back items of a list drawn afresh are out of date
     for (const d of el.querySelectorAll("details[data-remember]")) if (opened.includes(d.dataset.remember)) d.open = true;
     lastHtml[id] = html;
     el.querySelectorAll("[data-scroll-top]").forEach((s) => { s.scrollTop = 0; });
@@ -207,6 +208,7 @@ function patchLists(lists) {
           (deferredItems[id] ||= {})[key] = rest[0];
           item.classList.add("has-update");
         } else {
+          if (deferredItems[id]) delete deferredItems[id][key];
           item.replaceWith(elementOf(rest[0]));
         }
       }

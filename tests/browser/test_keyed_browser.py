@@ -123,3 +123,30 @@ def test_400_queued_each_change_touches_one_item(screens: Screens) -> None:
     expect(item(mod_b, middle).locator(".q-pos")).to_have_text("Tổ trưởng công đoàn")
     assert ask.viewport_size == PHONE
     screens.assert_no_errors()
+
+
+def test_an_item_being_typed_in_keeps_the_typing_through_a_patch(screens: Screens) -> None:
+    """The admin types who presents gift batch 1 while someone else saves another name for
+    it: the item is not redrawn under the typing (it is marked), and the typed name is what
+    gets saved."""
+    admin = screens.open("admin")
+    head = admin.locator('#admin-gift-list > [data-key="b1"]')
+    field = head.locator("input[name=presenters]")
+    field.click()
+    field.fill("Đồng chí Chủ tịch LĐLĐ tỉnh")
+    other = screens.server.command(
+        "gift.presenters", {"batch": 1, "presenters": "Người khác lưu trước"}, role="admin"
+    )
+    assert other.status_code == 200, other.text
+    expect(head).to_have_class(re.compile("has-update"))
+    expect(field).to_have_value("Đồng chí Chủ tịch LĐLĐ tỉnh")
+    head.get_by_role("button", name="Lưu").click()
+    expect(head.locator("input[name=presenters]")).to_have_value("Đồng chí Chủ tịch LĐLĐ tỉnh")
+    expect(admin.locator('#admin-gift-list > [data-key="b1"]')).not_to_have_class(
+        re.compile("has-update")
+    )
+    helper = screens.open("gifts", role="checkin")  # what the helpers see: the typed name
+    expect(helper.locator('#gifts-list > [data-key="b1"]')).to_contain_text(
+        "Đồng chí Chủ tịch LĐLĐ tỉnh"
+    )
+    screens.assert_no_errors()
