@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from live.effects import ALL
 from live.models import Conference, Event
 
+T = TypeVar("T")
 CATCH_UP_LIMIT = 200  # events; past this, reading everything again is the cheaper way
 
 
@@ -39,6 +40,9 @@ class KeptRows:
         self._seq = -1  # every change up to this seq is in them
         self._rows: dict[int, Any] = {}
         self._ordered: list[Any] = []
+        # Row id -> what a render worked out from that row (Renderer fingerprints), kept
+        # until the row is read again.
+        self._facts: dict[int, Any] = {}
 
     def rows(self, engine: Engine, conference: Conference) -> list[Any]:
         """The rows as of `conference.seq` (or later)."""
@@ -55,6 +59,17 @@ class KeptRows:
                         self._read_some(engine, conference, keys)
                     self._seq = conference.seq
             return self._ordered
+
+    def facts(self, row: Any, work_out: Callable[[Any], T]) -> T:
+        """`work_out(row)`, once per kept row: a row is never changed in place, only
+        replaced when read again. A row not (or no longer) kept is worked out each time."""
+        row_id = row.id
+        with self._lock:
+            if self._rows.get(row_id) is not row:
+                return work_out(row)
+            if row_id not in self._facts:
+                self._facts[row_id] = work_out(row)
+            return cast(T, self._facts[row_id])
 
     def _changed(self, engine: Engine, conference: Conference) -> set[int] | None:
         """The ids of this kind the events since the kept seq changed; None when the log
@@ -87,6 +102,7 @@ class KeptRows:
             )
             s.expunge_all()
         self._rows = {row.id: row for row in found}
+        self._facts = {}
         self._of, self._seq = (conference.id or 0, conference.epoch), conference.seq
         self._ordered = sorted(found, key=self.order)
 
@@ -102,5 +118,6 @@ class KeptRows:
             s.expunge_all()
         for row_id in ids:
             self._rows.pop(row_id, None)  # gone unless read again
+            self._facts.pop(row_id, None)
         self._rows.update({row.id: row for row in found})
         self._ordered = sorted(self._rows.values(), key=self.order)

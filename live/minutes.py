@@ -202,6 +202,6 @@ def followup_xlsx(view: View) -> bytes:
             FOLLOWUP_STATUSES[item["status"]],
             item["c"].note,
         ]
-        for item in view.followup()
+        for item in view.followup
     ]
     return save(table_workbook("Theo dõi nhiệm vụ", FOLLOWUP_COLUMNS, body))

@@ -133,33 +133,13 @@ def row_values(row: Any) -> tuple[Any, ...]:
     return tuple(getattr(row, name) for name in type(row).model_fields)
 
 
-# Kept rows (live.kept) are the same objects from render to render until they change, and
-# are never changed in place: what is worked out from one is kept beside it, by identity
-# (the object is held, so its id cannot be reused). Bounded: a view that reads its rows
-# afresh each time only fills it until it is cleared.
-_KEPT_FACTS_MAX = 20_000
-_kept_facts: dict[int, tuple[Any, Hashable]] = {}
-
-
-def _facts_of(row: Any, work_out: Callable[[Any], Hashable]) -> Hashable:
-    found = _kept_facts.get(id(row))
-    if found is not None and found[0] is row:
-        return found[1]
-    facts = work_out(row)
-    if len(_kept_facts) >= _KEPT_FACTS_MAX:
-        _kept_facts.clear()
-    _kept_facts[id(row)] = (row, facts)
-    return facts
-
-
 def _question_facts(q: Question) -> tuple[tuple[Any, ...], tuple[int, ...]]:
     return row_values(q), tuple(i for i, _score in json.loads(q.look_alikes))
 
 
 def _question_fingerprint(view: View, q: Question) -> Hashable:
-    facts = _facts_of(q, _question_facts)
-    assert isinstance(facts, tuple)
-    values, alike = facts
+    kept = view.kept.get("question")
+    values, alike = kept.facts(q, _question_facts) if kept else _question_facts(q)
     return (
         values,
         tuple(row_values(a) for a in view.askers.get(q.id or 0, ())),
@@ -209,7 +189,7 @@ LISTS: dict[str, ListRegion] = {
         "attendance-row", lambda v, _: [(r["name"], r) for r in v.attendance()["units"]]
     ),
     "followup-list": ListRegion(
-        "followup-row", lambda v, _: [(str(i["c"].id), i) for i in v.followup()]
+        "followup-row", lambda v, _: [(str(i["c"].id), i) for i in v.followup]
     ),
 }
 DONE_SHOWN = 30  # the moderators' "done" list: the latest closed questions
@@ -618,6 +598,7 @@ class View:
             return next((q for q in self.questions if q.id == pinned_id), None)
         return self.speaking or (self.asked[-1] if self.asked else None)
 
+    @functools.cached_property
     def followup(self) -> list[dict[str, Any]]:
         """Every commitment with its question and its status, "overdue" computed from the
         deadline (never stored: it changes with the calendar, not with a command)."""
@@ -743,7 +724,7 @@ class View:
             found = [d for d in found if person_key(d.unit) == person_key(unit)]
         return found[0] if len(found) == 1 else None
 
-    @property
+    @functools.cached_property
     def gift_batches(self) -> list[dict[str, Any]]:
         size = self.conference.gift_batch_size
         return [
@@ -884,7 +865,7 @@ class Renderer:
         self.phones_can_reach = reachable_from_hall(public_base)
         # (conference, screen kind, list region) -> key -> (fingerprint, html): the items of
         # long lists as last drawn (ListRegion.fingerprint).
-        self._drawn: dict[tuple[str, str, str], dict[str, tuple[Hashable, str]]] = {}
+        self._items_drawn: dict[tuple[str, str, str], dict[str, tuple[Hashable, str]]] = {}
 
     def ask_url(self, slug: str) -> str:
         return f"{self.public_base}/e/{slug}/ask"
@@ -951,7 +932,7 @@ class Renderer:
             )
         # Draw only the items whose fingerprint changed since this list's last render.
         memo_key = (view.conference.slug, ctx["kind"], name)
-        drawn = self._drawn.get(memo_key, {})
+        drawn = self._items_drawn.get(memo_key, {})
         now: dict[str, tuple[Hashable, str]] = {}
         for key, item in listed.items(view, ctx):
             fingerprint = listed.fingerprint(view, item)
@@ -960,7 +941,7 @@ class Renderer:
                 now[key] = last
             else:
                 now[key] = (fingerprint, template.render(ctx, key=key, item=item))
-        self._drawn[memo_key] = now  # one list's worth per kind: what is shown, no more
+        self._items_drawn[memo_key] = now  # one list's worth per kind: what is shown, no more
         return tuple((key, html) for key, (_, html) in now.items())
 
     def page(
