@@ -202,6 +202,20 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
                 ).fetchone()
             return int(row[0]), int(row[1])
 
+        units: list[str] = []
+        phones = []
+        for i in range(args.phones):
+            address = str(FIRST_PHONE_ADDRESS + i)
+            phones.append(Phone(i, address, f"[{run_id}-{i}]"))
+        # Made before the screens connect: a thousand clients take seconds to make, and the
+        # screens would miss their pings meanwhile (closed 1011 by the keep-alive).
+        clients = {}
+        for p in phones:
+            transport = httpx.AsyncHTTPTransport(local_address=p.address)
+            clients[p.i] = await stack.enter_async_context(
+                httpx.AsyncClient(base_url=base, transport=transport, timeout=60)
+            )
+
         screens = []
         for kind in args.screens.split(","):
             path = f"/ws/e/demo?screen={kind}&key={keys[role_of(kind)]}"
@@ -220,18 +234,6 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         consoles = [Console(s, marker_re) for s in screens if s.track_lists]
         for c in consoles:  # the snapshot came before the console listened
             c.update(c.screen, clock())
-
-        units: list[str] = []
-        phones = []
-        for i in range(args.phones):
-            address = str(FIRST_PHONE_ADDRESS + i)
-            phones.append(Phone(i, address, f"[{run_id}-{i}]"))
-        clients = {}
-        for p in phones:
-            transport = httpx.AsyncHTTPTransport(local_address=p.address)
-            clients[p.i] = await stack.enter_async_context(
-                httpx.AsyncClient(base_url=base, transport=transport, timeout=60)
-            )
 
         # Each phone opens the form first (scanning the QR code), a few at a time.
         hidden: dict[int, dict[str, str]] = {}

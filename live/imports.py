@@ -307,9 +307,9 @@ def read_questions(
 ) -> ImportReport:
     """Read and check a question list; never raises on a bad file, reports it instead."""
     report = read_table(data, filename, QUESTIONS, {"field": fields, "agency": agencies})
-    words = [(row.line, _words(row.text)) for row in report.rows]
+    texts = [(row.line, words(row.text)) for row in report.rows]
     duplicates = [
-        (a, b) for (a, x), (b, y) in combinations(words, 2) if _jaccard(x, y) >= DUPLICATE_THRESHOLD
+        (a, b) for (a, x), (b, y) in combinations(texts, 2) if _jaccard(x, y) >= DUPLICATE_THRESHOLD
     ]
     return ImportReport(report.rows, report.problems, duplicates)
 
@@ -379,21 +379,42 @@ LOOK_ALIKES_KEPT = 3  # hints per question: the closest few, not every pair
 
 def closest(text: str, others: Iterable[tuple[int, str]]) -> list[tuple[int, float]]:
     """The (id, similarity) of the few `others` whose text looks most like `text`."""
-    found = [(qid, round(similar(text, other), 3)) for qid, other in others]
-    found = [(qid, score) for qid, score in found if score >= DUPLICATE_THRESHOLD]
+    return closest_words(words(text), ((qid, words(other)) for qid, other in others))
+
+
+def closest_words(
+    mine: frozenset[str], others: Iterable[tuple[int, frozenset[str]]], skip: int | None = None
+) -> list[tuple[int, float]]:
+    """closest(), given each text's words (as `words` gives them); `skip`: an id to leave out.
+    A new phone question is compared with every open one, so the loop is kept lean: most
+    pairs are ruled out by their count of common words alone, without a division."""
+    if not mine:  # a text without letters or digits: only alike to another such text
+        found = [(qid, 1.0) for qid, theirs in others if not theirs and qid != skip]
+        return sorted(found)[:LOOK_ALIKES_KEPT]
+    n = len(mine)
+    low = DUPLICATE_THRESHOLD - 0.0005  # what rounds to the threshold is alike too
+    found = []
+    for qid, theirs in others:
+        common = len(mine & theirs)
+        union = n + len(theirs) - common
+        if common >= low * union and qid != skip:
+            score = round(common / union, 3)
+            if score >= DUPLICATE_THRESHOLD:
+                found.append((qid, score))
     return sorted(found, key=lambda pair: (-pair[1], pair[0]))[:LOOK_ALIKES_KEPT]
 
 
 def similar(a: str, b: str) -> float:
     """Similarity 0..1 of two question texts, insensitive to case, punctuation and wording glue."""
-    return _jaccard(_words(a), _words(b))
+    return _jaccard(words(a), words(b))
 
 
-@functools.lru_cache(maxsize=8192)  # the same texts are compared on every render
-def _words(text: str) -> frozenset[str]:
+@functools.lru_cache(maxsize=8192)  # the same texts are compared again and again
+def words(text: str) -> frozenset[str]:
+    """A text's words as similar() compares them: case and punctuation gone, glue left out."""
     norm = "".join(c if c.isalnum() else " " for c in unicodedata.normalize("NFC", text).casefold())
-    words = frozenset(norm.split())
-    return (words - _STOP_WORDS) or words
+    found = frozenset(norm.split())
+    return (found - _STOP_WORDS) or found
 
 
 def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:

@@ -2,9 +2,10 @@ import json
 import threading
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlmodel import Session, select
 
-from live.commands import COMMANDS, CommandError, execute
+from live.commands import COMMANDS, Command, CommandError, Outcome, Request, execute, execute_batch
 from live.models import Conference, Event
 
 
@@ -165,3 +166,69 @@ def test_concurrent_commands_are_serialised(engine):
 
 def test_every_command_has_a_summary_for_the_docs():
     assert all(cmd.summary for cmd in COMMANDS.values())
+
+
+# --- group commit: several commands in one transaction ------------------------------------
+
+
+def ask(name: str, text: str = "Nhà ở xã hội cho công nhân khi nào có?") -> Request:
+    return Request("audience", "question.submit", {"asker_name": name, "text": text})
+
+
+def test_a_batch_applies_each_command_in_order_with_its_own_seq_and_event(engine):
+    commits = []
+    sa_event.listen(engine, "commit", lambda _conn: commits.append(1))
+    results = execute_batch(
+        engine,
+        "demo",
+        [
+            Request("mc", "step.next"),
+            Request("mc", "step.goto", {"position": 99}),  # refused: out of range
+            Request("mc", "step.next"),
+            Request("projector", "step.next"),  # refused: not this role's
+            Request("mc", "no.such.command"),
+        ],
+    )
+    assert [r.seq if isinstance(r, Outcome) else r.code for r in results] == [
+        1,
+        "out_of_range",
+        2,
+        "forbidden",
+        "unknown_command",
+    ]
+    assert [(e.seq, e.type) for e in events(engine)] == [(1, "step.next"), (2, "step.next")]
+    assert state(engine).current_position == 2 and state(engine).seq == 2
+    assert len(commits) == 1  # one wait for the disk for the whole batch
+    assert results[0].effects.kinds == results[2].effects.kinds == {"stage"}
+
+
+def test_a_command_that_fails_midway_leaves_nothing_and_the_others_stand(engine, monkeypatch):
+    def half_then_crash(ctx):
+        ctx.conf.mc_message = "nửa chừng"
+        ctx.session.add(ctx.conf)
+        ctx.session.flush()  # written inside its savepoint…
+        raise RuntimeError("a bug")  # …and rolled back with it
+
+    monkeypatch.setitem(
+        COMMANDS, "crash", Command("crash", frozenset({"mc"}), "test", half_then_crash)
+    )
+    first, crashed, refused, last = execute_batch(
+        engine, "demo", [ask("An"), Request("mc", "crash"), ask(""), ask("Bình")]
+    )
+    assert isinstance(crashed, RuntimeError)
+    assert isinstance(refused, CommandError) and refused.code == "missing"
+    assert (first.seq, last.seq) == (1, 2)
+    assert last.payload["number"] == first.payload["number"] + 1  # no number lost either
+    c = state(engine)
+    assert c.seq == 2 and c.mc_message != "nửa chừng"
+    assert [e.seq for e in events(engine)] == [1, 2]
+
+
+def test_a_batch_refused_before_reading_makes_no_transaction(engine):
+    statements = []
+    sa_event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    results = execute_batch(engine, "demo", [Request("mc", "nope"), Request("mc", "x", [])])
+    assert [r.code for r in results] == ["unknown_command", "unknown_command"]
+    assert statements == []
+    (gone,) = execute_batch(engine, "no-such-conference", [Request("mc", "step.next")])
+    assert gone.code == "not_found" and gone.status == 404

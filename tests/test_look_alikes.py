@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import event
+from sqlmodel import Session, select
 
 from live import db
-from live.commands import execute
+from live.commands import CommandError, CommandMemo, Ctx, Request, execute, execute_batch
+from live.commands.floor import OpenQuestions
+from live.models import Conference
 from live.imports import LOOK_ALIKES_KEPT
 from live.render import load_view
 
@@ -92,3 +95,57 @@ def test_an_import_compares_each_row_once_with_what_is_open(engine):
         s for s in statements if s.lstrip().upper().startswith("SELECT") and "look_alikes" in s
     ]
     assert len(reads) <= 3  # the open questions are read once, not per row
+
+
+# --- the open questions' words, kept between commands (CommandMemo) -----------------------
+
+
+def fresh_words(engine) -> dict[int, frozenset[str]]:
+    with Session(engine) as s:
+        conf = s.exec(select(Conference).where(Conference.slug == "demo")).one()
+        ctx = Ctx(s, conf, {}, 0.0, "moderator")
+        return OpenQuestions.of(ctx).words
+
+
+def test_kept_open_questions_follow_every_command_as_if_read_again(engine):
+    memo = CommandMemo()
+
+    def run(role, name, args):
+        (result,) = execute_batch(engine, "demo", [Request(role, name, args)], None, memo)
+        if isinstance(result, Exception):
+            raise result
+        return result.payload
+
+    a = run("audience", "question.submit", {"asker_name": "An", "text": WAGES})
+    b = run("moderator", "question.add", {"text": WAGES + " Kim Bôi"})
+    c = run("moderator", "question.add", {"text": "Nhà ở xã hội"})
+    kept = memo.values["open_questions"]
+    assert kept.words == fresh_words(engine)
+    for role, name, args in [
+        ("moderator", "question.approve", {"id": a["id"]}),
+        ("moderator", "question.edit", {"id": c["id"], "text": "Nhà trẻ cho con công nhân"}),
+        ("moderator", "question.reject", {"id": b["id"]}),
+        ("moderator", "question.merge", {"id": c["id"], "into": a["id"]}),
+        ("moderator", "question.assign", {"id": a["id"], "mic": 1}),
+        ("moderator", "question.live", {"id": a["id"]}),
+        ("moderator", "question.close", {"id": a["id"], "outcome": "answered"}),
+    ]:
+        run(role, name, args)
+        assert memo.values["open_questions"] is kept  # caught up, not read again
+        assert kept.words == fresh_words(engine), name
+    assert a["id"] not in kept.words and c["id"] not in kept.words
+
+
+def test_kept_open_questions_are_read_again_after_another_writer_or_a_failure(engine):
+    memo = CommandMemo()
+    add = Request("moderator", "question.add", {"text": WAGES})
+    (first,) = execute_batch(engine, "demo", [add], None, memo)
+    kept = memo.values["open_questions"]
+    # another process (another worker) rejects it: this memo did not see that command
+    execute(engine, "demo", "moderator", "question.reject", {"id": first.payload["id"]})
+    execute_batch(engine, "demo", [add], None, memo)
+    assert memo.values["open_questions"] is not kept
+    assert first.payload["id"] not in memo.values["open_questions"].words
+    # a command that fails midway may have kept rows it rolled back: forgotten
+    (refused,) = execute_batch(engine, "demo", [Request("moderator", "question.add", {})], None, memo)
+    assert isinstance(refused, CommandError) and memo.values == {} and memo.seq is None

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -43,6 +43,9 @@ class Ctx:
     args: dict[str, Any]
     now: float
     role: str
+    # What commands keep between them (CommandMemo.values): read, never trusted after a
+    # failure; see CommandMemo.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def steps(self) -> list[AgendaStep]:
@@ -88,6 +91,39 @@ class Outcome:
     effects: Effects = field(default_factory=Effects)
 
 
+class Kept(Protocol):
+    """A value worked out from many rows, kept between commands: told of each command that
+    succeeded, it catches up from what that command changed, or says it cannot (False)."""
+
+    def catch_up(self, session: Session, effects: Effects) -> bool: ...
+
+
+@dataclass
+class CommandMemo:
+    """What the commands of one conference keep between them in this process (the open
+    questions' words, for look-alike hints): read once, then caught up after each command
+    from its effects, instead of read again by every command. Valid at `seq`: when another
+    process has written since (its seq moved on), when a command failed midway (what it
+    kept may hold rows it rolled back) or when a commit failed, it is forgotten and read
+    again."""
+
+    seq: int | None = None
+    values: dict[str, Kept] = field(default_factory=dict)
+
+    def forget(self) -> None:
+        self.seq = None
+        self.values.clear()
+
+
+@dataclass(frozen=True)
+class Request:
+    """One command as a screen, a phone or the API sends it."""
+
+    role: str
+    name: Any
+    args: Any = None
+
+
 def execute(
     engine: Engine,
     slug: str,
@@ -97,6 +133,71 @@ def execute(
     now: float | None = None,
 ) -> Outcome:
     """Check, apply and log one command in one transaction; return the new seq."""
+    (result,) = execute_batch(engine, slug, [Request(role, name, args)], now)
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def execute_batch(
+    engine: Engine,
+    slug: str,
+    requests: Sequence[Request],
+    now: float | None = None,
+    memo: CommandMemo | None = None,
+) -> list[Outcome | Exception]:
+    """Apply commands one after another in one transaction: each command in a savepoint of
+    its own (a refused one leaves no trace and the others stand), each with its own seq and
+    event, and one commit (one wait for the disk) for all of them. A result per request:
+    its outcome, or the CommandError (or unexpected exception) that refused it. `memo`:
+    what the conference's commands keep between batches (CommandMemo)."""
+    memo = CommandMemo() if memo is None else memo
+    results: list[Outcome | Exception] = []
+    checked: list[tuple[int, Command, str, dict[str, Any]]] = []
+    for i, request in enumerate(requests):
+        try:
+            checked.append((i, *_check(request)))
+            results.append(CommandError("not_run", "Lệnh chưa được thực hiện.", 500))
+        except CommandError as e:  # refused before any transaction
+            results.append(e)
+    if not checked:
+        return results
+    with Session(engine) as s:
+        # Take the conference's write lock first (SQLite's write lock, a row lock on
+        # PostgreSQL): the commands of one conference run strictly one after another,
+        # whichever process or thread sends them. This first statement is also what opens
+        # the transaction on SQLite (pysqlite begins one before its first write), so the
+        # savepoints below are inside it.
+        taken = s.exec(  # type: ignore[call-overload]
+            sa.update(Conference).where(Conference.slug == slug).values(seq=Conference.seq)  # type: ignore[arg-type]
+        )
+        if taken.rowcount != 1:
+            return [CommandError("not_found", "Không tìm thấy hội nghị.", 404) for _ in requests]
+        conf = s.exec(select(Conference).where(Conference.slug == slug)).one()
+        for i, cmd, role, args in checked:
+            try:
+                with s.begin_nested():
+                    outcome = _apply(s, conf, cmd, role, args, now, memo)
+            except Exception as e:  # rolled back to the savepoint: as if it never came
+                results[i] = e
+                memo.forget()
+                continue
+            results[i] = outcome
+            memo.values = {
+                key: kept for key, kept in memo.values.items() if kept.catch_up(s, outcome.effects)
+            }
+            memo.seq = outcome.seq
+        try:
+            s.commit()
+        except BaseException:
+            memo.forget()
+            raise
+    return results
+
+
+def _check(request: Request) -> tuple[Command, str, dict[str, Any]]:
+    """What can be refused without reading anything: the command, the role, the args' shape."""
+    name, role, args = request.name, request.role, request.args
     cmd = COMMANDS.get(name) if isinstance(name, str) else None
     if cmd is None:
         raise CommandError("unknown_command", f"Không có lệnh «{str(name)[:60]}».", 404)
@@ -106,39 +207,41 @@ def execute(
         args = {}
     if not isinstance(args, dict):
         raise CommandError("bad_args", "Tham số của lệnh phải là một đối tượng JSON.")
+    return cmd, role, args
+
+
+def _apply(
+    s: Session,
+    conf: Conference,
+    cmd: Command,
+    role: str,
+    args: dict[str, Any],
+    now: float | None,
+    memo: CommandMemo,
+) -> Outcome:
     now = time.time() if now is None else now
-    with Session(engine) as s:
-        # Bump the seq first: this UPDATE takes SQLite's write lock (a row lock on
-        # PostgreSQL), so the commands of one conference run strictly one after another,
-        # whichever process or thread sends them. A refusal rolls the bump back.
-        bumped = s.exec(  # type: ignore[call-overload]
-            sa.update(Conference).where(Conference.slug == slug).values(seq=Conference.seq + 1)  # type: ignore[arg-type]
+    # Written with the command's own changes; a rollback to its savepoint expires `conf`,
+    # so the next command reads the seq (and everything else) as it was.
+    conf.seq += 1
+    if memo.seq != conf.seq - 1:  # a command of another process came in between
+        memo.forget()
+    with collecting(s) as touched:
+        payload = cmd.handler(Ctx(s, conf, args, now, role, memo.values))
+        assert conf.id is not None
+        s.add(conf)
+        s.flush()
+    effects = Effects(frozenset(touched))
+    s.exec(  # type: ignore[call-overload]
+        sa.insert(Event).values(  # a plain INSERT: the ORM's bookkeeping is not needed here
+            conference_id=conf.id,
+            seq=conf.seq,
+            type=cmd.name,
+            payload=json.dumps(payload, ensure_ascii=False),
+            actor_role=role,
+            effects=json.dumps(effects.as_json(), ensure_ascii=False),
         )
-        if bumped.rowcount != 1:
-            raise CommandError("not_found", "Không tìm thấy hội nghị.", 404)
-        conf = s.exec(
-            select(Conference)
-            .where(Conference.slug == slug)
-            .execution_options(populate_existing=True)
-        ).one()
-        with collecting(s) as touched:
-            payload = cmd.handler(Ctx(s, conf, args, now, role))
-            assert conf.id is not None
-            s.add(conf)
-            s.flush()
-        effects = Effects(frozenset(touched))
-        s.add(
-            Event(
-                conference_id=conf.id,
-                seq=conf.seq,
-                type=name,
-                payload=json.dumps(payload, ensure_ascii=False),
-                actor_role=role,
-                effects=json.dumps(effects.as_json(), ensure_ascii=False),
-            )
-        )
-        s.commit()
-        return Outcome(conf.seq, payload, effects)
+    )
+    return Outcome(conf.seq, payload, effects)
 
 
 # --- argument checks ---------------------------------------------------------------------

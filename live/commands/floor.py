@@ -11,13 +11,15 @@ command transaction, so two moderators pressing at once get one success and one 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from live.commands import CommandError, Ctx, command, import_rows, int_arg, text_arg
-from live.imports import closest
+from live.effects import ALL, Effects
+from live.imports import closest_words, words
 from live.models import AT_MIC, QUESTION_SOURCES, QUESTION_STATUSES, Question, QuestionAsker
 from live.timer import Timer
 
@@ -62,9 +64,12 @@ def question_fields(ctx: Ctx, required_text: bool) -> dict[str, str]:
 
 
 def next_number(ctx: Ctx) -> int:
-    top = ctx.session.exec(
-        select(sa.func.max(Question.number)).where(Question.conference_id == ctx.conf.id)
-    ).one()
+    # Every new question is flushed before the next is numbered (new_question), so no
+    # flush is needed here: the command's seq bump goes out with the question, in one.
+    with ctx.session.no_autoflush:
+        top = ctx.session.exec(
+            select(sa.func.max(Question.number)).where(Question.conference_id == ctx.conf.id)
+        ).one()
     return (top or 0) + 1
 
 
@@ -94,30 +99,74 @@ def summary(q: Question) -> dict[str, Any]:
 OPEN = ("pending", "queued", *AT_MIC)  # questions a look-alike hint may point to
 
 
-def open_texts(ctx: Ctx) -> list[tuple[int, str]]:
-    """(id, text) of the open questions: what a look-alike hint is worked out against (two
-    columns, not 400 whole rows)."""
-    return [
-        (qid, text)
-        for qid, text in ctx.session.exec(
-            select(Question.id, Question.text).where(
-                Question.conference_id == ctx.conf.id,
-                Question.status.in_(OPEN),  # type: ignore[attr-defined]
+class OpenQuestions:
+    """The open questions' words (live.imports.words), by id: what a look-alike hint is
+    worked out against. Kept between commands (CommandMemo): two hundred phone questions
+    within seconds read the open questions once, not two hundred times."""
+
+    def __init__(self, rows: Iterable[tuple[int | None, str, str]]) -> None:
+        self.words: dict[int, frozenset[str]] = {}
+        # Questions the running command wrote last and put here as they now are: its
+        # catch-up need not read them again (a phone question, an import's rows).
+        self.put_by_command: set[int] = set()
+        for qid, text, status in rows:
+            self.put(qid, text, status)
+
+    @classmethod
+    def of(cls, ctx: Ctx) -> OpenQuestions:
+        kept = ctx.memo.get("open_questions")
+        if not isinstance(kept, OpenQuestions):
+            kept = ctx.memo["open_questions"] = cls(
+                ctx.session.exec(
+                    select(Question.id, Question.text, Question.status).where(
+                        Question.conference_id == ctx.conf.id,
+                        Question.status.in_(OPEN),  # type: ignore[attr-defined]
+                    )
+                )
             )
-        )
-        if qid is not None
-    ]
+        return kept
+
+    def put(self, qid: int | None, text: str, status: str) -> None:
+        if qid is None:
+            return
+        if status in OPEN:
+            self.words[qid] = words(text)
+        else:
+            self.words.pop(qid, None)
+
+    def put_final(self, q: Question) -> None:
+        """`q` as the command leaves it (nothing changes it after this)."""
+        self.put(q.id, q.text, q.status)
+        if q.id is not None:
+            self.put_by_command.add(q.id)
+
+    def catch_up(self, session: Session, effects: Effects) -> bool:
+        changed = effects.keys("question")
+        if ALL in changed:
+            return False
+        ids = [int(key) for key in changed if key.isdigit()]
+        ids = [i for i in ids if i not in self.put_by_command]
+        self.put_by_command.clear()
+        if ids:  # one statement, whatever the command touched
+            found = session.exec(
+                select(Question.id, Question.text, Question.status).where(
+                    col(Question.id).in_(ids)
+                )
+            ).all()
+            for qid in set(ids) - {qid for qid, _, _ in found}:  # deleted
+                self.words.pop(qid, None)
+            for qid, text, status in found:
+                self.put(qid, text, status)
+        return True
 
 
-def note_look_alikes(
-    ctx: Ctx, q: Question, others: list[tuple[int, str]], edited: bool = False
-) -> None:
+def note_look_alikes(ctx: Ctx, q: Question, others: OpenQuestions, edited: bool = False) -> None:
     """Work out once, when `q` arrives or its text changes, which open questions look like
     it (the closest few), kept with `q`. The hint shows on the question that came (or
     changed) last: the one a moderator would merge into the other. So a new question
     changes no other question's hints, and its push is that one item; after an edit,
     questions that named `q` and no longer look like it let it go."""
-    mine = closest(q.text, ((i, text) for i, text in others if i != q.id))
+    mine = closest_words(words(q.text), others.words.items(), skip=q.id)
     q.look_alikes = json.dumps(mine)
     ctx.session.add(q)
     if not edited:
@@ -137,9 +186,7 @@ def note_look_alikes(
             ctx.session.add(other)
 
 
-def new_question(
-    ctx: Ctx, source: str, status: str, others: list[tuple[int, str]] | None = None
-) -> Question:
+def new_question(ctx: Ctx, source: str, status: str) -> Question:
     assert ctx.conf.id is not None
     q = Question(
         conference_id=ctx.conf.id,
@@ -156,10 +203,9 @@ def new_question(
         q.status = status
     ctx.session.add(q)
     ctx.session.flush()
-    others = open_texts(ctx) if others is None else others
+    others = OpenQuestions.of(ctx)
     note_look_alikes(ctx, q, others)
-    assert q.id is not None
-    others.append((q.id, q.text))
+    others.put_final(q)
     return q
 
 
@@ -200,7 +246,7 @@ def question_edit(ctx: Ctx) -> dict[str, Any]:
         setattr(q, key, value)
     ctx.session.add(q)
     if new_text:  # the editor sends every field: hints are worked out again only for a new text
-        note_look_alikes(ctx, q, open_texts(ctx), edited=True)
+        note_look_alikes(ctx, q, OpenQuestions.of(ctx), edited=True)
     return {**summary(q), "changed": sorted(changes)}
 
 
@@ -497,11 +543,9 @@ def mc_message_clear(ctx: Ctx) -> dict[str, Any]:
     FLOOR,
 )
 def question_import(ctx: Ctx) -> dict[str, Any]:
-    others = open_texts(ctx)  # read once, grown with each row
-
     def add(row: dict[str, Any]) -> Question:
-        row_ctx = Ctx(ctx.session, ctx.conf, row, ctx.now, ctx.role)
-        return new_question(row_ctx, "written", "queued", others)
+        row_ctx = Ctx(ctx.session, ctx.conf, row, ctx.now, ctx.role, ctx.memo)
+        return new_question(row_ctx, "written", "queued")
 
     numbers = [q.number for q in import_rows(ctx, MAX_IMPORT, "câu hỏi", add)]
     return {"count": len(numbers), "first": numbers[0], "last": numbers[-1]}
