@@ -14,7 +14,10 @@ def submit(i: int, name: str | None = None) -> tuple[str, str, str, dict]:
         "demo",
         "audience",
         "question.submit",
-        {"asker_name": f"Đại biểu {i}" if name is None else name, "text": f"Câu hỏi số {i} về lương"},
+        {
+            "asker_name": f"Đại biểu {i}" if name is None else name,
+            "text": f"Câu hỏi số {i} về lương",
+        },
     )
 
 
@@ -33,7 +36,9 @@ def test_a_burst_is_written_in_few_transactions_in_the_order_it_came(settings, m
 
         async def burst() -> list:
             sent = [submit(i, name="" if i == 7 else None) for i in range(40)]
-            return await asyncio.gather(*(live.run_command(*s) for s in sent), return_exceptions=True)
+            return await asyncio.gather(
+                *(live.run_command(*s) for s in sent), return_exceptions=True
+            )
 
         results = client.portal.call(burst)
         refused = results.pop(7)

@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from live import db
 from live.commands import CommandError, CommandMemo, Ctx, Request, execute, execute_batch
 from live.commands.floor import OpenQuestions
-from live.models import Conference
 from live.imports import LOOK_ALIKES_KEPT
+from live.models import Conference
 from live.render import load_view
 
 WAGES = "Đề nghị tăng lương tối thiểu vùng cho công nhân khu công nghiệp Lương Sơn"
@@ -147,5 +147,7 @@ def test_kept_open_questions_are_read_again_after_another_writer_or_a_failure(en
     assert memo.values["open_questions"] is not kept
     assert first.payload["id"] not in memo.values["open_questions"].words
     # a command that fails midway may have kept rows it rolled back: forgotten
-    (refused,) = execute_batch(engine, "demo", [Request("moderator", "question.add", {})], None, memo)
+    (refused,) = execute_batch(
+        engine, "demo", [Request("moderator", "question.add", {})], None, memo
+    )
     assert isinstance(refused, CommandError) and memo.values == {} and memo.seq is None

@@ -152,16 +152,28 @@ def execute_batch(
     its outcome, or the CommandError (or unexpected exception) that refused it. `memo`:
     what the conference's commands keep between batches (CommandMemo)."""
     memo = CommandMemo() if memo is None else memo
-    results: list[Outcome | Exception] = []
+    results: list[Outcome | Exception | None] = [None] * len(requests)
     checked: list[tuple[int, Command, str, dict[str, Any]]] = []
     for i, request in enumerate(requests):
         try:
             checked.append((i, *_check(request)))
-            results.append(CommandError("not_run", "Lệnh chưa được thực hiện.", 500))
         except CommandError as e:  # refused before any transaction
-            results.append(e)
-    if not checked:
-        return results
+            results[i] = e
+    if checked:
+        _write(engine, slug, checked, results, now, memo)
+    done = [r for r in results if r is not None]
+    assert len(done) == len(requests)  # each has its result by now
+    return done
+
+
+def _write(
+    engine: Engine,
+    slug: str,
+    checked: list[tuple[int, Command, str, dict[str, Any]]],
+    results: list[Outcome | Exception | None],
+    now: float | None,
+    memo: CommandMemo,
+) -> None:
     with Session(engine) as s:
         # Take the conference's write lock first (SQLite's write lock, a row lock on
         # PostgreSQL): the commands of one conference run strictly one after another,
@@ -172,7 +184,9 @@ def execute_batch(
             sa.update(Conference).where(Conference.slug == slug).values(seq=Conference.seq)  # type: ignore[arg-type]
         )
         if taken.rowcount != 1:
-            return [CommandError("not_found", "Không tìm thấy hội nghị.", 404) for _ in requests]
+            for i, *_ in checked:
+                results[i] = CommandError("not_found", "Không tìm thấy hội nghị.", 404)
+            return
         conf = s.exec(select(Conference).where(Conference.slug == slug)).one()
         for i, cmd, role, args in checked:
             try:
@@ -192,7 +206,6 @@ def execute_batch(
         except BaseException:
             memo.forget()
             raise
-    return results
 
 
 def _check(request: Request) -> tuple[Command, str, dict[str, Any]]:
@@ -231,8 +244,8 @@ def _apply(
         s.add(conf)
         s.flush()
     effects = Effects(frozenset(touched))
-    s.exec(  # type: ignore[call-overload]
-        sa.insert(Event).values(  # a plain INSERT: the ORM's bookkeeping is not needed here
+    s.add(
+        Event(
             conference_id=conf.id,
             seq=conf.seq,
             type=cmd.name,
@@ -241,6 +254,7 @@ def _apply(
             effects=json.dumps(effects.as_json(), ensure_ascii=False),
         )
     )
+    s.flush()
     return Outcome(conf.seq, payload, effects)
 
 

@@ -66,10 +66,9 @@ def question_fields(ctx: Ctx, required_text: bool) -> dict[str, str]:
 def next_number(ctx: Ctx) -> int:
     # Every new question is flushed before the next is numbered (new_question), so no
     # flush is needed here: the command's seq bump goes out with the question, in one.
-    with ctx.session.no_autoflush:
-        top = ctx.session.exec(
-            select(sa.func.max(Question.number)).where(Question.conference_id == ctx.conf.id)
-        ).one()
+    top = ctx.session.exec(
+        select(sa.func.max(Question.number)).where(Question.conference_id == ctx.conf.id)
+    ).one()
     return (top or 0) + 1
 
 
@@ -149,12 +148,10 @@ class OpenQuestions:
         self.put_by_command.clear()
         if ids:  # one statement, whatever the command touched
             found = session.exec(
-                select(Question.id, Question.text, Question.status).where(
-                    col(Question.id).in_(ids)
-                )
+                select(Question.id, Question.text, Question.status).where(col(Question.id).in_(ids))
             ).all()
-            for qid in set(ids) - {qid for qid, _, _ in found}:  # deleted
-                self.words.pop(qid, None)
+            for gone in set(ids) - {qid for qid, _, _ in found}:  # deleted
+                self.words.pop(gone, None)
             for qid, text, status in found:
                 self.put(qid, text, status)
         return True
