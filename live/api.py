@@ -13,11 +13,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from live import audit, auth
+from live import access, audit, auth
 from live.commands import CommandError, parse_json
 from live.imports import TableReport, read_delegates, read_gifts, read_questions
 from live.minutes import followup_xlsx, minutes_csv, minutes_xlsx
-from live.models import ROLE_NAMES
 from live.notice import notice_docx, notice_of
 from live.render import View
 from live.runtime import live_of
@@ -48,7 +47,7 @@ def api_roles(request: Request, slug: str) -> set[str]:
 def api_role(request: Request, slug: str) -> str | None:
     """The caller's strongest role (in ROLES order), or None."""
     roles = api_roles(request, slug)
-    return next((r for r in auth.ROLES if r in roles), None)
+    return next((r for r in access.ROLES if r in roles), None)
 
 
 UNAUTHORIZED = ("unauthorized", "Thiếu hoặc sai mã truy cập (Authorization: Bearer <key>).")
@@ -60,7 +59,7 @@ def refusal(request: Request, slug: str, allowed: set[str]) -> JSONResponse | No
     if not roles:
         return api_error(401, *UNAUTHORIZED)
     if not roles & allowed:
-        names = " hoặc ".join(ROLE_NAMES[r] for r in sorted(allowed))
+        names = " hoặc ".join(access.ROLE_NAMES[r] for r in sorted(allowed))
         return api_error(403, "forbidden", f"Chỉ {names} được tải tệp này.")
     return None
 
@@ -135,7 +134,7 @@ def upload_role(request: Request, roles: tuple[str, ...], limit: int) -> str | J
     if role is None:
         return api_error(401, *UNAUTHORIZED)
     if role not in roles:
-        names = " hoặc ".join(ROLE_NAMES[r] for r in roles)
+        names = " hoặc ".join(access.ROLE_NAMES[r] for r in roles)
         return api_error(403, "forbidden", f"Chỉ {names} được gửi tệp này.")
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > limit:
@@ -148,7 +147,7 @@ async def api_upload_media(request: Request) -> Response:
     live = live_of(request)
     slug = request.path_params["slug"]
     limit = live.settings.max_upload_mb * 1024 * 1024
-    role = upload_role(request, ("mc", "admin"), limit)
+    role = upload_role(request, access.UPLOADS["media"], limit)
     if isinstance(role, JSONResponse):
         return role
     too_large = (413, "too_large", f"Tệp quá lớn (tối đa {live.settings.max_upload_mb} MB).")
@@ -190,10 +189,9 @@ IMPORT_LIMIT = 10 * 1024 * 1024
 
 @dataclass(frozen=True)
 class ListImport:
-    """One kind of uploaded list: who may send it, how it is read and which command
-    imports its rows."""
+    """One kind of uploaded list: how it is read and which command imports its rows (who
+    may send it: live.access.UPLOADS under the same name)."""
 
-    roles: tuple[str, ...]
     read: Callable[[View, bytes, str], TableReport[Any]]
     command: str
     noun: str  # "câu hỏi", "đại biểu", …: in the messages
@@ -202,7 +200,6 @@ class ListImport:
 
 IMPORTS = {
     "questions": ListImport(
-        ("moderator", "admin"),
         lambda view, data, name: read_questions(
             data, name, view.lists["field"], view.lists["agency"]
         ),
@@ -218,7 +215,6 @@ IMPORTS = {
         },
     ),
     "delegates": ListImport(
-        ("admin",),
         lambda view, data, name: read_delegates(
             data,
             name,
@@ -231,7 +227,6 @@ IMPORTS = {
         lambda r: {k: v for k, v in asdict(r).items() if k != "line"},
     ),
     "gifts": ListImport(
-        ("admin",),
         lambda view, data, name: read_gifts(data, name, view.lists["unit"]),
         "gift.import",
         "người nhận quà",
@@ -248,7 +243,7 @@ async def api_import(request: Request) -> Response:
     spec = IMPORTS.get(kind)
     if spec is None:
         return api_error(404, "not_found", "Không có loại danh sách này.")
-    role = upload_role(request, spec.roles, IMPORT_LIMIT)
+    role = upload_role(request, access.UPLOADS[kind], IMPORT_LIMIT)
     if isinstance(role, JSONResponse):
         return role
     try:
@@ -341,7 +336,7 @@ async def api_audit(request: Request) -> Response:
     slug, fmt = request.path_params["slug"], request.path_params["fmt"]
     if fmt not in ("xlsx", "csv"):
         return api_error(404, "not_found", "Không có tệp này.")
-    if refused := refusal(request, slug, {"admin"}):
+    if refused := refusal(request, slug, set(access.DOWNLOADS["audit"])):
         return refused
     f = audit.AuditFilter.of(request.query_params)
     page = await asyncio.to_thread(audit.load_events, live.engine, slug, f, 0, None)
@@ -364,7 +359,7 @@ async def api_frames(request: Request) -> Response:
     """The projector's frames for the replay (role admin)."""
     live = live_of(request)
     slug = request.path_params["slug"]
-    if refused := refusal(request, slug, {"admin"}):
+    if refused := refusal(request, slug, set(access.DOWNLOADS["frames"])):
         return refused
     view = await live.aview(slug)
     if view is None or view.conference.id is None:
@@ -379,7 +374,7 @@ async def api_download(request: Request) -> Response:
     slug, name = request.path_params["slug"], request.path_params["name"]
     if name not in DOWNLOADS:
         return api_error(404, "not_found", "Không có tệp này.")
-    if refused := refusal(request, slug, {"secretary", "admin"}):
+    if refused := refusal(request, slug, set(access.DOWNLOADS["documents"])):
         return refused
     view = await live.aview(slug)
     if view is None:

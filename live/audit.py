@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from live.access import ROLE_LABELS
 from live.commands import COMMANDS
 from live.minutes import save, table_csv, table_workbook
-from live.models import ROLE_NAMES, Conference, Event, ProjectorFrame
+from live.models import Conference, Event, ProjectorFrame
 
 PAGE_SIZE = 200
-ROLE_LABELS = {**ROLE_NAMES, "audience": "Công khai (điện thoại)"}
 COLUMNS = [("Số", 8), ("Thời gian", 20), ("Vai trò", 24), ("Lệnh", 22), ("Nội dung", 90)]
 
 

@@ -16,30 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from starlette.requests import HTTPConnection
 
-from live.models import ROLE_NAMES, ROLES, Conference, RoleKey
+from live.access import LINKS, PAGES, ROLE_NAMES, ROLES, SCREENS
+from live.models import Conference, RoleKey
 
-# Screen kind -> the roles that may open it, the first match naming the socket's role.
-SCREEN_ROLES: dict[str, tuple[str, ...]] = {
-    "mc": ("mc", "admin"),
-    "projector": ("projector", "mc", "admin"),
-    "moderator": ("moderator", "admin"),
-    "mic": ("mic", "moderator", "admin"),  # "mic:1" … "mic:8"
-    "admin": ("admin",),
-    "secretary": ("secretary", "admin"),  # "secretary" follows the floor; "secretary:<id>"
-    "followup": ("secretary", "admin"),
-    "checkin": ("checkin", "admin"),
-    "gifts": ("checkin", "mc", "admin"),  # the helpers who hand the gifts to the leaders
-}
-# Pages that are not live screens, and the roles that may open them.
-PAGE_ROLES: dict[str, tuple[str, ...]] = {
-    "notice": ("secretary", "admin"),  # the conclusion notice, printable
-    "audit": ("admin",),
-    "replay": ("admin",),
-    "print": ("checkin", "admin"),  # /print/<name>: badges, placards, seats, gifts
-    "links": ("admin",),  # /qr/<role>/<screen>: a role link's QR code
-}
-PRINT_ROLES = PAGE_ROLES["print"]
-PRINTS = ("badges", "placards", "seats", "gifts")
 MAX_MICS = 8
 COOKIE_FIELD = "keys"  # session[COOKIE_FIELD][slug] = {role: key}
 
@@ -107,28 +86,15 @@ def valid_screen(screen: str) -> bool:
         return colon == ":" and param.isdigit() and 1 <= int(param) <= MAX_MICS
     if base == "secretary" and colon:
         return param.isdigit() and len(param) < 10
-    return base in SCREEN_ROLES and not colon
+    return base in SCREENS and not colon
 
 
 def screen_role(screen: str, roles: set[str]) -> str | None:
     """The role under which a holder of `roles` opens `screen`, or None."""
     if not valid_screen(screen):
         return None
-    allowed = SCREEN_ROLES[screen.partition(":")[0]]
+    allowed = SCREENS[screen.partition(":")[0]]
     return next((r for r in allowed if r in roles), None)
-
-
-# What each role's links open (paths under /e/<slug>/), its main screen first; the runners
-# share one key and get one link per microphone.
-ROLE_SCREENS = {
-    "mc": ["mc"],
-    "projector": ["projector"],
-    "moderator": ["moderator"],
-    "mic": ["mic/{n}"],
-    "secretary": ["secretary", "followup", "notice"],
-    "checkin": ["checkin", "gifts", *(f"print/{name}" for name in PRINTS)],
-    "admin": ["admin", "mc", "audit", "replay", *(f"print/{name}" for name in PRINTS)],
-}
 
 
 def role_links(
@@ -136,7 +102,7 @@ def role_links(
 ) -> list[tuple[str, str]]:
     """(role, link with its key) for every screen a role opens."""
     links = []
-    for role, screens in ROLE_SCREENS.items():
+    for role, screens in LINKS.items():
         for screen in screens if role in keys else ():
             for n in range(1, mic_count + 1) if "{n}" in screen else (0,):
                 links.append((role, f"{base}/e/{slug}/{screen.format(n=n)}?key={keys[role]}"))
@@ -166,7 +132,7 @@ def link_path(url: str) -> str:
 def opens_live_screen(url: str) -> bool:
     """True for a link to a live screen (MC, projector, a runner's phone…), False for a page
     such as the audit log or a print sheet: only the former get a QR code on the admin."""
-    return link_path(url).split("/", 1)[0] not in PAGE_ROLES
+    return link_path(url).split("/", 1)[0] not in PAGES
 
 
 def link_label(role: str, url: str) -> str:

@@ -10,16 +10,6 @@ from sqlmodel import Field, SQLModel
 
 from live.timer import Timer
 
-ROLES = ("admin", "mc", "moderator", "secretary", "checkin", "mic", "projector")
-ROLE_NAMES = {
-    "admin": "Quản trị",
-    "mc": "Người dẫn chương trình (MC)",
-    "moderator": "Điều phối câu hỏi",
-    "secretary": "Thư ký",
-    "checkin": "Bàn đón tiếp",
-    "mic": "Chạy micro",
-    "projector": "Màn chiếu hội trường",
-}
 STEP_KINDS = ("ceremony", "speech", "video", "dialogue", "gifts")
 STEP_KIND_NAMES = {
     "ceremony": "Nghi thức",

@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from live import audit, auth
+from live import access, audit, auth
 from live.commands import CommandError
-from live.models import ROLE_NAMES, Conference
+from live.models import Conference
 from live.runtime import Live, live_of
 
 
@@ -32,11 +32,7 @@ def render_home(request: Request, error: str = "", values: dict | None = None) -
     live = live_of(request)
     with Session(live.engine) as s:
         conferences = list(s.exec(select(Conference).order_by(Conference.date.desc())))  # type: ignore[attr-defined]
-    administered = [
-        c.slug
-        for c in conferences
-        if "admin" in auth.cookie_roles(live.engine, request.session, c.slug)
-    ]
+    administered = [c.slug for c in conferences if copier(request, c.slug)]
     return live.renderer.env.get_template("home.html").render(
         conferences=conferences,
         administered=administered,
@@ -51,6 +47,12 @@ async def home(request: Request) -> Response:
 
 
 NEW_FIELDS = ("source", "slug", "title", "date", "copy", auth.CSRF_FIELD)
+
+
+def copier(request: Request, slug: str) -> str | None:
+    """The visitor's role that may make a new conference from `slug`, if any."""
+    roles = auth.cookie_roles(live_of(request).engine, request.session, slug)
+    return next((r for r in access.COMMANDS["conference.new"] if r in roles), None)
 
 
 async def new_conference(request: Request) -> Response:
@@ -69,12 +71,12 @@ async def new_conference(request: Request) -> Response:
             "Biểu mẫu phải gửi từ trang của máy chủ này (tải lại trang rồi gửi lại).",
             403,
         )
-    elif "admin" not in auth.cookie_roles(live.engine, request.session, source):
+    elif (role := copier(request, source)) is None:
         error, status = "Cần liên kết quản trị của hội nghị nguồn để tạo hội nghị mới.", 403
     else:
         args = {**values, "copy": values["copy"] == "1"}
         try:
-            outcome = await live.run_command(source, "admin", "conference.new", args)
+            outcome = await live.run_command(source, role, "conference.new", args)
         except CommandError as e:
             error, status = e.message, e.status
         else:
@@ -121,14 +123,14 @@ async def page_role(request: Request, allowed: tuple[str, ...], what: str) -> st
                 live,
                 403,
                 "Liên kết dành cho màn hình khác",
-                f"Liên kết này dành cho vai trò «{ROLE_NAMES[role]}», không mở được {what}.",
+                f"Liên kết này dành cho vai trò «{access.ROLE_NAMES[role]}», không mở được {what}.",
             )
         auth.remember(request.session, slug, role, key)
         return RedirectResponse(request.url.path, status_code=303)
     roles = await asyncio.to_thread(auth.cookie_roles, live.engine, request.session, slug)
     role = next((r for r in allowed if r in roles), None)
     if role is None:
-        names = ", ".join(ROLE_NAMES[r] for r in allowed)
+        names = ", ".join(access.ROLE_NAMES[r] for r in allowed)
         return page_error(
             live,
             403,
@@ -145,7 +147,7 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
     screen = screen or request.path_params["screen"]
     if not auth.valid_screen(screen) or screen == "mic":  # a runner's page names its mic
         return page_error(live, 404, "Không có màn hình này", f"Không có màn hình «{screen}».")
-    allowed = auth.SCREEN_ROLES[screen.partition(":")[0]]
+    allowed = access.SCREENS[screen.partition(":")[0]]
     role = await page_role(request, allowed, "màn hình này")
     if isinstance(role, Response):
         return role
@@ -212,7 +214,7 @@ async def ask_page(request: Request) -> Response:
             status = 429
         else:
             try:
-                outcome = await live.run_command(slug, "audience", "question.submit", values)
+                outcome = await live.run_command(slug, access.AUDIENCE, "question.submit", values)
                 sent = outcome.payload["number"]
                 values = {
                     **dict.fromkeys(ASK_FIELDS, ""),
@@ -236,9 +238,9 @@ async def print_page(request: Request) -> Response:
     """Printable sheets: badges (A6), table placards (A4), the seating plan, gift receipts."""
     live = live_of(request)
     slug, name = request.path_params["slug"], request.path_params["name"]
-    if name not in auth.PRINTS:
+    if name not in access.PRINTS:
         return page_error(live, 404, "Không có trang in này", f"Không có trang in «{name}».")
-    role = await page_role(request, auth.PAGE_ROLES["print"], "trang in này")
+    role = await page_role(request, access.PAGES["print"], "trang in này")
     if isinstance(role, Response):
         return role
     view = await live.aview(slug)
@@ -250,7 +252,7 @@ async def print_page(request: Request) -> Response:
 
 async def audit_page(request: Request) -> Response:
     """The audit log: every command, newest first, filtered by role, command and words."""
-    role = await page_role(request, auth.PAGE_ROLES["audit"], "nhật ký")
+    role = await page_role(request, access.PAGES["audit"], "nhật ký")
     if isinstance(role, Response):
         return role
     live, slug = live_of(request), request.path_params["slug"]
@@ -280,7 +282,7 @@ async def audit_page(request: Request) -> Response:
 
 async def replay_page(request: Request) -> Response:
     """The day's projector, replayed from the frames kept after each command."""
-    role = await page_role(request, auth.PAGE_ROLES["replay"], "trang xem lại")
+    role = await page_role(request, access.PAGES["replay"], "trang xem lại")
     if isinstance(role, Response):
         return role
     live, slug = live_of(request), request.path_params["slug"]
@@ -293,7 +295,7 @@ async def replay_page(request: Request) -> Response:
 
 async def notice_page(request: Request) -> Response:
     """The conclusion notice as a printable A4 page (secretaries and admin)."""
-    role = await page_role(request, auth.PAGE_ROLES["notice"], "thông báo kết luận")
+    role = await page_role(request, access.PAGES["notice"], "thông báo kết luận")
     if isinstance(role, Response):
         return role
     live, slug = live_of(request), request.path_params["slug"]
@@ -316,7 +318,7 @@ def role_link(live: Live, slug: str, role: str, screen: str) -> str | None:
 async def role_qr(request: Request) -> Response:
     """The QR code of one role link, for the admin's list of links (an <img>, drawn only
     when the admin scrolls to it)."""
-    role = await page_role(request, auth.PAGE_ROLES["links"], "mã QR của liên kết")
+    role = await page_role(request, access.PAGES["links"], "mã QR của liên kết")
     if isinstance(role, Response):
         return role
     live, p = live_of(request), request.path_params

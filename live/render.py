@@ -20,6 +20,7 @@ from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from live.access import ROLE_NAMES
 from live.auth import link_label, link_path, opens_live_screen, role_links
 from live.collation import name_sort_key
 from live.kept import KeptRows
@@ -36,7 +37,6 @@ from live.models import (
     PROJECTOR_MODE_NAMES,
     QUESTION_SOURCES,
     QUESTION_STATUSES,
-    ROLE_NAMES,
     STEP_KIND_NAMES,
     STEP_KINDS,
     AgendaStep,

@@ -34,10 +34,11 @@ from itsdangerous import TimestampSigner
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from live import access
+from live.access import ROLES
 from live.app import prepare_database
-from live.auth import SCREEN_ROLES, role_keys
+from live.auth import role_keys
 from live.commands import COMMANDS
-from live.models import ROLES
 from live.settings import Settings
 from tests.conftest import Server
 
@@ -171,6 +172,9 @@ DOWNLOADS: dict[str, frozenset[str]] = {
     "minutes.xlsx": frozenset({"secretary", "admin"}),
     "minutes.csv": frozenset({"secretary", "admin"}),
     "followup.xlsx": frozenset({"secretary", "admin"}),
+    "audit.xlsx": frozenset({"admin"}),
+    "audit.csv": frozenset({"admin"}),
+    "frames": frozenset({"admin"}),  # the replay's frames (JSON, not a file to keep)
 }
 UPLOADS: dict[str, frozenset[str]] = {
     "steps/1/media": frozenset({"mc", "admin"}),
@@ -504,10 +508,60 @@ def test_state_needs_a_current_key_of_this_conference(world: World):
 
 
 def test_the_page_tables_cover_every_screen_kind():
-    assert {p.split("/")[0] for p in SCREEN_PAGES} == set(SCREEN_ROLES)
-    assert {s.split(":")[0] for s in SOCKET_SCREENS} == set(SCREEN_ROLES)
+    assert {p.split("/")[0] for p in SCREEN_PAGES} == set(access.SCREENS)
+    assert {s.split(":")[0] for s in SOCKET_SCREENS} == set(access.SCREENS)
     for table in (SCREEN_PAGES, OTHER_PAGES, SOCKET_SCREENS, DOWNLOADS, UPLOADS):
         assert all(roles <= ALL for roles in table.values())
+
+
+# Where each row of this file's tables sits in live.access.
+PAGE_OF = {
+    "notice": "notice",
+    "print": "print",
+    "audit": "audit",
+    "replay": "replay",
+    "qr": "links",
+}
+DOWNLOAD_OF = {"audit.xlsx": "audit", "audit.csv": "audit", "frames": "frames"}  # else documents
+UPLOAD_OF = {
+    "steps/1/media": "media",
+    "questions/import": "questions",
+    "delegates/import": "delegates",
+    "gifts/import": "gifts",
+}
+
+
+def test_the_access_table_agrees_with_this_file_entry_by_entry():
+    """live.access is what the server checks and what the links, the home page and the docs
+    read; this file says the same by hand. Every entry of one is in the other, alike."""
+    for path, roles in SCREEN_PAGES.items():
+        assert frozenset(access.SCREENS[path.split("/")[0]]) == roles, path
+    for screen, roles in SOCKET_SCREENS.items():
+        assert frozenset(access.SCREENS[screen.split(":")[0]]) == roles, screen
+    for path, roles in OTHER_PAGES.items():
+        assert frozenset(access.PAGES[PAGE_OF[path.split("/")[0]]]) == roles, path
+    assert set(PAGE_OF.values()) == set(access.PAGES)
+    for name, roles in DOWNLOADS.items():
+        assert frozenset(access.DOWNLOADS[DOWNLOAD_OF.get(name, "documents")]) == roles, name
+    assert {*DOWNLOAD_OF.values(), "documents"} == set(access.DOWNLOADS)
+    for path, roles in UPLOADS.items():
+        assert frozenset(access.UPLOADS[UPLOAD_OF[path]]) == roles, path
+    assert set(UPLOAD_OF.values()) == set(access.UPLOADS)
+    assert {name: frozenset(access.COMMANDS[name]) for name in EXPECTED} == {
+        name: allowed | PUBLIC.get(name, set()) for name, (allowed, _) in EXPECTED.items()
+    }
+    assert set(access.COMMANDS) == set(EXPECTED)
+    assert set(access.ROLES) == ALL and access.AUDIENCE not in ALL
+
+
+def test_every_printed_link_opens_for_its_role():
+    """The links are a choice among what a role may open: never one it may not."""
+    for role, paths in access.LINKS.items():
+        for path in paths:
+            base = path.split("/")[0]
+            allowed = access.SCREENS.get(base) or access.PAGES[base]
+            assert role in allowed, (role, path)
+    assert set(access.LINKS) == set(access.ROLES)
 
 
 @pytest.mark.parametrize("path", [*SCREEN_PAGES, *OTHER_PAGES])
@@ -562,7 +616,8 @@ def test_downloads_by_role(world: World, name: str):
         for r in (by_key, by_cookie):
             if role in allowed:
                 assert r.status_code == 200, (role, r.status_code)
-                assert "attachment" in r.headers["content-disposition"]
+                if "." in name:
+                    assert "attachment" in r.headers["content-disposition"]
             else:
                 assert r.status_code in (401, 403), (role, r.status_code)
     for key in ("not-a-key", world.old_keys["secretary"], world.foreign_keys["secretary"]):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from live import cli
+from live import access, cli
 from live.commands import COMMANDS
 from live.settings import Settings, settings_table
 
@@ -15,6 +15,11 @@ def test_every_command_is_documented():
     api = (ROOT / "docs" / "api.md").read_text()
     missing = [name for name in COMMANDS if f"`{name}`" not in api]
     assert missing == []
+
+
+def test_the_api_document_holds_the_access_table_as_generated():
+    """docs/api.md shows who may do what as live.access generates it (paste it anew)."""
+    assert access.markdown() in (ROOT / "docs" / "api.md").read_text()
 
 
 def test_readme_names_the_two_commands_and_has_the_table_of_every_setting():

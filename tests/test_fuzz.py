@@ -35,8 +35,8 @@ from openpyxl import Workbook
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from live.access import ROLES
 from live.commands import COMMANDS, CommandError, parse_json, text_arg
-from live.models import ROLES
 from live.sockets import MAX_FRAME
 from tests.conftest import Server
 

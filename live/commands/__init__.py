@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from live import access
 from live.effects import Effects, collecting
 from live.models import AgendaStep, Conference, Event
 
@@ -70,12 +71,15 @@ class Command:
 
 
 COMMANDS: dict[str, Command] = {}
-STAGE_ROLES = ("mc", "admin")
 
 
-def command(name: str, summary: str, roles: tuple[str, ...] = STAGE_ROLES):
+def command(name: str, summary: str) -> Callable[[Handler], Handler]:
+    """Register a command; who may send it is live.access.COMMANDS[name]."""
+
     def register(handler: Handler) -> Handler:
-        COMMANDS[name] = Command(name, frozenset(roles), summary, handler)
+        if name not in access.COMMANDS:
+            raise LookupError(f"command {name!r} has no line in live.access.COMMANDS")
+        COMMANDS[name] = Command(name, frozenset(access.COMMANDS[name]), summary, handler)
         return handler
 
     return register
@@ -357,4 +361,4 @@ def store_order(ctx: Ctx, items: Sequence[Any]) -> None:
 
 
 # Registers the commands of each module (they import the decorator above).
-from live.commands import access, agenda, answers, floor, gifts, people, setup  # noqa: E402, F401
+from live.commands import agenda, answers, floor, gifts, keys, people, setup  # noqa: E402, F401

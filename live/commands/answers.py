@@ -24,7 +24,6 @@ from live.models import (
     Question,
 )
 
-SECRETARY = ("secretary", "admin")
 ANSWER_FIELDS = {
     "responder_agency": 200,
     "responder_name": 200,
@@ -57,7 +56,6 @@ def check_version(ctx: Ctx, current: int, what: str) -> None:
 @command(
     "answer.save",
     "Ghi phần trả lời của câu `question_id` (người trả lời, tóm tắt, kết quả); kèm `base_version`.",
-    SECRETARY,
 )
 def answer_save(ctx: Ctx) -> dict[str, Any]:
     q = question_of(ctx)
@@ -128,7 +126,6 @@ def commitment_of(ctx: Ctx) -> Commitment:
 @command(
     "commitment.add",
     "Thêm nhiệm vụ cho câu `question_id`: `task`, `lead_agency`, `cooperating` (danh sách), `deadline`.",
-    SECRETARY,
 )
 def commitment_add(ctx: Ctx) -> dict[str, Any]:
     q = question_of(ctx)
@@ -142,9 +139,7 @@ def commitment_add(ctx: Ctx) -> dict[str, Any]:
     return {"id": c.id, "question_id": q.id, "version": c.version}
 
 
-@command(
-    "commitment.edit", "Sửa nhiệm vụ `id` (các trường như khi thêm); kèm `base_version`.", SECRETARY
-)
+@command("commitment.edit", "Sửa nhiệm vụ `id` (các trường như khi thêm); kèm `base_version`.")
 def commitment_edit(ctx: Ctx) -> dict[str, Any]:
     c = commitment_of(ctx)
     check_version(ctx, c.version, "Nhiệm vụ này")
@@ -154,7 +149,7 @@ def commitment_edit(ctx: Ctx) -> dict[str, Any]:
     return {"id": c.id, "version": c.version}
 
 
-@command("commitment.remove", "Xoá nhiệm vụ `id`; kèm `base_version`.", SECRETARY)
+@command("commitment.remove", "Xoá nhiệm vụ `id`; kèm `base_version`.")
 def commitment_remove(ctx: Ctx) -> dict[str, Any]:
     c = commitment_of(ctx)
     check_version(ctx, c.version, "Nhiệm vụ này")
@@ -165,7 +160,6 @@ def commitment_remove(ctx: Ctx) -> dict[str, Any]:
 @command(
     "commitment.status",
     "Theo dõi sau hội nghị: `status` (not_started, in_progress, done) và `note` của nhiệm vụ `id`.",
-    SECRETARY,
 )
 def commitment_status(ctx: Ctx) -> dict[str, Any]:
     c = commitment_of(ctx)
@@ -186,7 +180,6 @@ NOTICE_KEY = re.compile(r"^(opening|assessment|implementation|closing|[qc]:\d{1,
 @command(
     "notice.edit",
     'Sửa đoạn `key` của dự thảo thông báo kết luận (`text`; "" = về bản tự động); kèm `base_version`.',
-    SECRETARY,
 )
 def notice_edit(ctx: Ctx) -> dict[str, Any]:
     key = ctx.args.get("key")
@@ -213,7 +206,6 @@ def notice_edit(ctx: Ctx) -> dict[str, Any]:
 @command(
     "notice.issuer",
     "Cơ quan ban hành thông báo: `parent` (UBND TỈNH …), `issuer` (VĂN PHÒNG), `place` (địa danh).",
-    ("admin",),
 )
 def notice_issuer(ctx: Ctx) -> dict[str, Any]:
     conf = ctx.conf

@@ -23,7 +23,6 @@ from live.imports import closest_words, words
 from live.models import AT_MIC, QUESTION_SOURCES, QUESTION_STATUSES, Question, QuestionAsker
 from live.timer import Timer
 
-FLOOR = ("moderator", "admin")
 QUESTION_ADJUST_SECONDS = 600
 MAX_TEXT = 4000
 MAX_NAME = 200
@@ -209,7 +208,7 @@ def new_question(ctx: Ctx, source: str, status: str) -> Question:
 # --- taking questions in ---------------------------------------------------------------
 
 
-@command("question.add", "Thêm câu hỏi (mặc định từ hội trường) vào cuối hàng đợi.", FLOOR)
+@command("question.add", "Thêm câu hỏi (mặc định từ hội trường) vào cuối hàng đợi.")
 def question_add(ctx: Ctx) -> dict[str, Any]:
     source = ctx.args.get("source", "floor")
     if not isinstance(source, str) or source not in QUESTION_SOURCES:
@@ -220,7 +219,6 @@ def question_add(ctx: Ctx) -> dict[str, Any]:
 @command(
     "question.submit",
     "Đại biểu gửi câu hỏi qua điện thoại: chờ người điều phối duyệt.",
-    ("audience",),
 )
 def question_submit(ctx: Ctx) -> dict[str, Any]:
     if not text_arg(ctx.args, "asker_name", MAX_NAME):
@@ -231,7 +229,6 @@ def question_submit(ctx: Ctx) -> dict[str, Any]:
 @command(
     "question.edit",
     "Sửa câu hỏi `id` (người hỏi, đơn vị, lĩnh vực, nội dung, cơ quan trả lời).",
-    FLOOR,
 )
 def question_edit(ctx: Ctx) -> dict[str, Any]:
     q = get_question(ctx, "pending", "queued", *AT_MIC)
@@ -247,7 +244,7 @@ def question_edit(ctx: Ctx) -> dict[str, Any]:
     return {**summary(q), "changed": sorted(changes)}
 
 
-@command("question.approve", "Duyệt câu hỏi gửi qua điện thoại: đưa vào cuối hàng đợi.", FLOOR)
+@command("question.approve", "Duyệt câu hỏi gửi qua điện thoại: đưa vào cuối hàng đợi.")
 def question_approve(ctx: Ctx) -> dict[str, Any]:
     q = get_question(ctx, "pending")
     enqueue(ctx, q)
@@ -255,7 +252,7 @@ def question_approve(ctx: Ctx) -> dict[str, Any]:
     return summary(q)
 
 
-@command("question.reject", "Không duyệt câu hỏi `id` (đang chờ duyệt hoặc trong hàng đợi).", FLOOR)
+@command("question.reject", "Không duyệt câu hỏi `id` (đang chờ duyệt hoặc trong hàng đợi).")
 def question_reject(ctx: Ctx) -> dict[str, Any]:
     q = get_question(ctx, "pending", "queued")
     close(ctx, q, "rejected")
@@ -265,7 +262,6 @@ def question_reject(ctx: Ctx) -> dict[str, Any]:
 @command(
     "question.merge",
     "Gộp câu hỏi `id` vào câu `into` (hoặc câu số `into_number`): giữ mọi người hỏi.",
-    FLOOR,
 )
 def question_merge(ctx: Ctx) -> dict[str, Any]:
     q = get_question(ctx, "pending", "queued")
@@ -304,7 +300,6 @@ def question_merge(ctx: Ctx) -> dict[str, Any]:
 @command(
     "question.internal",
     "Đánh dấu câu hỏi `id` là nội bộ (`internal` = true): không lên màn chiếu.",
-    FLOOR,
 )
 def question_internal(ctx: Ctx) -> dict[str, Any]:
     q = get_question(ctx)
@@ -319,7 +314,7 @@ def question_internal(ctx: Ctx) -> dict[str, Any]:
 # --- the queue -------------------------------------------------------------------------
 
 
-@command("question.move", "Đổi thứ tự trong hàng đợi: `to` = up, down hoặc top.", FLOOR)
+@command("question.move", "Đổi thứ tự trong hàng đợi: `to` = up, down hoặc top.")
 def question_move(ctx: Ctx) -> dict[str, Any]:
     q = get_question(ctx, "queued")
     to = ctx.args.get("to")
@@ -340,7 +335,7 @@ def question_move(ctx: Ctx) -> dict[str, Any]:
     return {**summary(q), "to": to}
 
 
-@command("question.requeue", "Đưa câu hỏi đang ở micro về đầu hàng đợi.", FLOOR)
+@command("question.requeue", "Đưa câu hỏi đang ở micro về đầu hàng đợi.")
 def question_requeue(ctx: Ctx) -> dict[str, Any]:
     q = get_question(ctx, *AT_MIC)
     mic = q.mic
@@ -388,7 +383,6 @@ def close(ctx: Ctx, q: Question, outcome: str) -> None:
 @command(
     "question.assign",
     "Đưa câu hỏi `id` tới micro `mic` (người chạy micro tới chỗ đại biểu).",
-    FLOOR,
 )
 def question_assign(ctx: Ctx) -> dict[str, Any]:
     q = get_question(ctx, "queued")
@@ -396,14 +390,14 @@ def question_assign(ctx: Ctx) -> dict[str, Any]:
     return summary(q)
 
 
-@command("question.live", "Câu hỏi `id` đang chờ ở micro: đại biểu bắt đầu phát biểu.", FLOOR)
+@command("question.live", "Câu hỏi `id` đang chờ ở micro: đại biểu bắt đầu phát biểu.")
 def question_live(ctx: Ctx) -> dict[str, Any]:
     q = get_question(ctx, "on_deck")
     go_live(ctx, q)
     return summary(q)
 
 
-@command("question.answer", "Chuyển sang phần trả lời của câu `id` (tuỳ chọn `agency`).", FLOOR)
+@command("question.answer", "Chuyển sang phần trả lời của câu `id` (tuỳ chọn `agency`).")
 def question_answer(ctx: Ctx) -> dict[str, Any]:
     q = get_question(ctx, "live", "on_deck")
     if "agency" in ctx.args:
@@ -415,9 +409,7 @@ def question_answer(ctx: Ctx) -> dict[str, Any]:
     return summary(q)
 
 
-@command(
-    "question.close", "Kết thúc câu `id`: `outcome` = answered, in_writing hoặc withdrawn.", FLOOR
-)
+@command("question.close", "Kết thúc câu `id`: `outcome` = answered, in_writing hoặc withdrawn.")
 def question_close(ctx: Ctx) -> dict[str, Any]:
     outcome = ctx.args.get("outcome")
     if outcome not in ("answered", "in_writing", "withdrawn"):
@@ -431,7 +423,6 @@ def question_close(ctx: Ctx) -> dict[str, Any]:
 @command(
     "question.timer",
     "Đồng hồ của câu `id`: `action` = pause, resume hoặc adjust (`seconds`).",
-    FLOOR,
 )
 def question_timer(ctx: Ctx) -> dict[str, Any]:
     q = get_question(ctx, "live", "answering")
@@ -453,7 +444,6 @@ def question_timer(ctx: Ctx) -> dict[str, Any]:
 @command(
     "floor.next",
     "Việc thường làm: câu đang chờ ở micro được phát biểu; câu đầu hàng đợi tới micro trống.",
-    FLOOR,
 )
 def floor_next(ctx: Ctx) -> dict[str, Any]:
     done: dict[str, Any] = {}
@@ -484,7 +474,6 @@ def floor_next(ctx: Ctx) -> dict[str, Any]:
 @command(
     "floor.settings",
     "Số micro `mic_count` (1–8), `max_live`, `speak_seconds`, `answer_seconds`.",
-    ("admin", "moderator"),
 )
 def floor_settings(ctx: Ctx) -> dict[str, Any]:
     conf = ctx.conf
@@ -515,7 +504,7 @@ def floor_settings(ctx: Ctx) -> dict[str, Any]:
 # --- private messages to the MC --------------------------------------------------------
 
 
-@command("mc.message", "Gửi tin riêng cho MC (`text`); mỗi lần một tin, MC xoá sau khi đọc.", FLOOR)
+@command("mc.message", "Gửi tin riêng cho MC (`text`); mỗi lần một tin, MC xoá sau khi đọc.")
 def mc_message(ctx: Ctx) -> dict[str, Any]:
     text = text_arg(ctx.args, "text", 500, required=True)
     if ctx.conf.mc_message:
@@ -525,7 +514,7 @@ def mc_message(ctx: Ctx) -> dict[str, Any]:
     return {"text": text}
 
 
-@command("mc.message_clear", "MC xoá tin nhắn đã đọc.", ("mc", "admin", "moderator"))
+@command("mc.message_clear", "MC xoá tin nhắn đã đọc.")
 def mc_message_clear(ctx: Ctx) -> dict[str, Any]:
     text, ctx.conf.mc_message = ctx.conf.mc_message, ""
     return {"text": text}
@@ -537,7 +526,6 @@ def mc_message_clear(ctx: Ctx) -> dict[str, Any]:
 @command(
     "question.import",
     "Nhập danh sách câu hỏi gửi trước (`rows`: tối đa 2000), tất cả hoặc không gì.",
-    FLOOR,
 )
 def question_import(ctx: Ctx) -> dict[str, Any]:
     def add(row: dict[str, Any]) -> Question:

@@ -21,9 +21,6 @@ from live.commands import (
 )
 from live.models import GiftBatch, GiftRecipient, ListItem
 
-ADMIN = ("admin",)
-STAGE = ("mc", "admin")
-HELPERS = ("checkin", "mc", "admin")  # the reception staff hand the gifts to the leaders
 MAX_RECIPIENTS = 500
 MAX_VALUE = 100_000_000
 
@@ -75,7 +72,6 @@ def batch_count(ctx: Ctx, count: int | None = None) -> int:
 @command(
     "gift.add",
     "Thêm người nhận quà (`name`, `unit` trong danh sách đơn vị, `circumstances`, `value` đồng).",
-    ADMIN,
 )
 def gift_add(ctx: Ctx) -> dict[str, Any]:
     have = recipients(ctx)
@@ -95,7 +91,6 @@ def gift_add(ctx: Ctx) -> dict[str, Any]:
 @command(
     "gift.import",
     f"Nhập danh sách người nhận quà (`rows`: tối đa {MAX_RECIPIENTS}), tất cả hoặc không gì.",
-    ADMIN,
 )
 def gift_import(ctx: Ctx) -> dict[str, Any]:
     have = len(recipients(ctx))
@@ -115,7 +110,7 @@ def gift_import(ctx: Ctx) -> dict[str, Any]:
     return {"count": len(added), "total": have + len(added)}
 
 
-@command("gift.edit", "Sửa người nhận quà `id` (các trường gửi kèm, như khi thêm).", ADMIN)
+@command("gift.edit", "Sửa người nhận quà `id` (các trường gửi kèm, như khi thêm).")
 def gift_edit(ctx: Ctx) -> dict[str, Any]:
     r = recipient_of(ctx)
     fields = recipient_fields(ctx, ctx.args, True)
@@ -123,7 +118,7 @@ def gift_edit(ctx: Ctx) -> dict[str, Any]:
     return {"id": r.id, **fields}
 
 
-@command("gift.remove", "Xoá người nhận quà `id`.", ADMIN)
+@command("gift.remove", "Xoá người nhận quà `id`.")
 def gift_remove(ctx: Ctx) -> dict[str, Any]:
     r = recipient_of(ctx)
     rest = [other for other in recipients(ctx) if other is not r]
@@ -133,9 +128,7 @@ def gift_remove(ctx: Ctx) -> dict[str, Any]:
     return {"id": r.id, "name": r.name}
 
 
-@command(
-    "gift.move", "Đưa người nhận quà `id` tới vị trí `to` (đợt lên nhận theo thứ tự này).", ADMIN
-)
+@command("gift.move", "Đưa người nhận quà `id` tới vị trí `to` (đợt lên nhận theo thứ tự này).")
 def gift_move(ctx: Ctx) -> dict[str, Any]:
     r = recipient_of(ctx)
     order = recipients(ctx)
@@ -146,14 +139,14 @@ def gift_move(ctx: Ctx) -> dict[str, Any]:
     return {"id": r.id, "to": to}
 
 
-@command("gift.batch_size", "Số người lên nhận quà mỗi đợt: `size` (1–30).", STAGE)
+@command("gift.batch_size", "Số người lên nhận quà mỗi đợt: `size` (1–30).")
 def gift_batch_size(ctx: Ctx) -> dict[str, Any]:
     ctx.conf.gift_batch_size = int_arg(ctx.args, "size", 1, 30)
     ctx.conf.gift_batch = min(ctx.conf.gift_batch, batch_count(ctx))
     return {"size": ctx.conf.gift_batch_size, "batches": batch_count(ctx)}
 
 
-@command("gift.presenters", "Lãnh đạo trao quà đợt `batch`: `presenters` (một dòng).", STAGE)
+@command("gift.presenters", "Lãnh đạo trao quà đợt `batch`: `presenters` (một dòng).")
 def gift_presenters(ctx: Ctx) -> dict[str, Any]:
     number = int_arg(ctx.args, "batch", 1, max(1, batch_count(ctx)))
     presenters = text_arg(ctx.args, "presenters", 500)
@@ -170,7 +163,6 @@ def gift_presenters(ctx: Ctx) -> dict[str, Any]:
 @command(
     "gift.show",
     "Màn chiếu hiện đợt trao quà `batch` (0 = tiêu đề bước) trong bước tặng quà.",
-    STAGE,
 )
 def gift_show(ctx: Ctx) -> dict[str, Any]:
     before = ctx.conf.gift_batch
@@ -178,7 +170,7 @@ def gift_show(ctx: Ctx) -> dict[str, Any]:
     return {"from": before, "to": ctx.conf.gift_batch}
 
 
-@command("gift.handed", "Ghi đã trao quà cho `id` (`handed` = true/false).", HELPERS)
+@command("gift.handed", "Ghi đã trao quà cho `id` (`handed` = true/false).")
 def gift_handed(ctx: Ctx) -> dict[str, Any]:
     r = recipient_of(ctx)
     handed = bool_arg(ctx.args, "handed", True)

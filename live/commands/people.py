@@ -27,8 +27,6 @@ from live.imports import seat_code
 from live.models import CHECKIN_DESKS, GENDERS, Delegate, ListItem
 from live.protocol import MAX_ROWS, HallTooSmall, assign_seats
 
-ADMIN = ("admin",)
-DESK = ("checkin", "admin")
 MAX_DELEGATES = 5000  # a hall of 2,500 and its reserves; check-in is patched by row (live.keyed)
 
 
@@ -109,7 +107,6 @@ def add_delegate(ctx: Ctx, fields: dict[str, Any]) -> Delegate:
     "delegate.add",
     "Thêm đại biểu (`name`, `gender`, `position`, `unit`, `group`, `rank`, `seat`); có `desk` "
     "= đại biểu đến trực tiếp, ghi có mặt tại bàn đó.",
-    DESK,
 )
 def delegate_add(ctx: Ctx) -> dict[str, Any]:
     if len(delegates(ctx)) >= MAX_DELEGATES:
@@ -134,7 +131,6 @@ def delegate_add(ctx: Ctx) -> dict[str, Any]:
 @command(
     "delegate.import",
     f"Nhập danh sách đại biểu (`rows`: tối đa {MAX_DELEGATES}), tất cả hoặc không gì.",
-    ADMIN,
 )
 def delegate_import(ctx: Ctx) -> dict[str, Any]:
     room = MAX_DELEGATES - len(delegates(ctx))
@@ -145,7 +141,7 @@ def delegate_import(ctx: Ctx) -> dict[str, Any]:
     return {"count": len(codes), "first": codes[0], "last": codes[-1]}
 
 
-@command("delegate.edit", "Sửa đại biểu `id` (các trường gửi kèm, như khi thêm).", DESK)
+@command("delegate.edit", "Sửa đại biểu `id` (các trường gửi kèm, như khi thêm).")
 def delegate_edit(ctx: Ctx) -> dict[str, Any]:
     d = delegate_of(ctx)
     fields = delegate_fields(ctx, ctx.args, True)
@@ -154,7 +150,7 @@ def delegate_edit(ctx: Ctx) -> dict[str, Any]:
     return {"id": d.id, **fields}
 
 
-@command("delegate.remove", "Xoá đại biểu `id` khỏi danh sách.", ADMIN)
+@command("delegate.remove", "Xoá đại biểu `id` khỏi danh sách.")
 def delegate_remove(ctx: Ctx) -> dict[str, Any]:
     d = delegate_of(ctx)
     ctx.session.delete(d)
@@ -165,7 +161,6 @@ def delegate_remove(ctx: Ctx) -> dict[str, Any]:
     "delegate.checkin",
     "Ghi đại biểu có mặt: `id` hoặc `code` (mã trên thẻ), tại bàn `desk` (1–4). Đã có mặt "
     "thì bị từ chối, nên không đếm hai lần.",
-    DESK,
 )
 def delegate_checkin(ctx: Ctx) -> dict[str, Any]:
     desk = int_arg(ctx.args, "desk", 1, CHECKIN_DESKS)
@@ -191,7 +186,7 @@ def delegate_checkin(ctx: Ctx) -> dict[str, Any]:
     return {"id": d.id, "code": d.code, "name": d.name, "seat": d.seat, "desk": desk}
 
 
-@command("delegate.checkin_undo", "Bỏ ghi có mặt của đại biểu `id` (ghi nhầm).", DESK)
+@command("delegate.checkin_undo", "Bỏ ghi có mặt của đại biểu `id` (ghi nhầm).")
 def delegate_checkin_undo(ctx: Ctx) -> dict[str, Any]:
     d = delegate_of(ctx)
     if d.checked_in_at is None:
@@ -204,7 +199,6 @@ def delegate_checkin_undo(ctx: Ctx) -> dict[str, Any]:
 @command(
     "delegate.documents",
     "Ghi đã phát tài liệu và chế độ đại biểu cho `id` (`given` = true/false).",
-    DESK,
 )
 def delegate_documents(ctx: Ctx) -> dict[str, Any]:
     d = delegate_of(ctx)
@@ -221,7 +215,6 @@ def delegate_documents(ctx: Ctx) -> dict[str, Any]:
     "seats.assign",
     "Xếp ghế cho mọi đại biểu trong hội trường `rows` hàng × `per_row` ghế: đại biểu được "
     "giới thiệu tên (theo thứ tự lễ tân) ở hàng đầu, rồi từng đơn vị ngồi cạnh nhau.",
-    ADMIN,
 )
 def seats_assign(ctx: Ctx) -> dict[str, Any]:
     rows = int_arg(ctx.args, "rows", 1, MAX_ROWS)

@@ -38,7 +38,6 @@ from live.models import (
     QuestionAsker,
 )
 
-ADMIN = ("admin",)
 MAX_STEPS = 40
 MAX_LIST = 300
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
@@ -60,7 +59,6 @@ def date_arg(args: dict[str, Any], key: str) -> str:
 @command(
     "conference.edit",
     "Sửa thông tin hội nghị: `title`, `date`, `starts_at`, `venue`, `organiser`, `banner`.",
-    ADMIN,
 )
 def conference_edit(ctx: Ctx) -> dict[str, Any]:
     conf, args = ctx.conf, ctx.args
@@ -131,7 +129,7 @@ def step_at(ctx: Ctx) -> AgendaStep:
     return ctx.steps[int_arg(ctx.args, "position", 1, len(ctx.steps)) - 1]
 
 
-@command("step.add", "Thêm bước vào cuối chương trình (`kind`, `title`, `speaker`, …).", ADMIN)
+@command("step.add", "Thêm bước vào cuối chương trình (`kind`, `title`, `speaker`, …).")
 def step_add(ctx: Ctx) -> dict[str, Any]:
     if len(ctx.steps) >= MAX_STEPS:
         raise CommandError("too_many", f"Chương trình có tối đa {MAX_STEPS} bước.", 409)
@@ -147,7 +145,6 @@ def step_add(ctx: Ctx) -> dict[str, Any]:
     "step.edit",
     "Sửa bước `position` (các trường gửi kèm: `kind`, `title`, `speaker`, `mc_script`, "
     "`planned_minutes`, `show_timer`).",
-    ADMIN,
 )
 def step_edit(ctx: Ctx) -> dict[str, Any]:
     step = step_at(ctx)
@@ -156,7 +153,7 @@ def step_edit(ctx: Ctx) -> dict[str, Any]:
     return {"position": step.position, **{k: v for k, v in fields.items() if k != "mc_script"}}
 
 
-@command("step.remove", "Xoá bước `position` (không xoá được bước đang diễn ra).", ADMIN)
+@command("step.remove", "Xoá bước `position` (không xoá được bước đang diễn ra).")
 def step_remove(ctx: Ctx) -> dict[str, Any]:
     step = step_at(ctx)
     if step.position == ctx.conf.current_position:
@@ -170,7 +167,7 @@ def step_remove(ctx: Ctx) -> dict[str, Any]:
     return {"position": step.position, "title": step.title}
 
 
-@command("step.move", "Đưa bước `position` tới vị trí `to`.", ADMIN)
+@command("step.move", "Đưa bước `position` tới vị trí `to`.")
 def step_move(ctx: Ctx) -> dict[str, Any]:
     step = step_at(ctx)
     to = int_arg(ctx.args, "to", 1, len(ctx.steps))
@@ -264,7 +261,6 @@ def check_new_name(items: list[ListItem], name: str, kind: str) -> None:
     "list.add",
     "Thêm `name` vào danh sách `kind` (field, agency, unit, group); đơn vị kèm "
     "`delegate_quota` (mặc định 20), `gift_quota`; thành phần kèm `introduce` (số người).",
-    ADMIN,
 )
 def list_add(ctx: Ctx) -> dict[str, Any]:
     kind = list_kind(ctx)
@@ -297,7 +293,6 @@ def apply_item_settings(ctx: Ctx, item: ListItem) -> None:
     "Sửa mục `name` của danh sách `kind`: `new_name` (đổi tên ở mọi nơi đã dùng), "
     "hạn mức `delegate_quota`/`gift_quota` (đơn vị), `introduce` (thành phần: số người "
     "đứng đầu được MC giới thiệu tên).",
-    ADMIN,
 )
 def list_edit(ctx: Ctx) -> dict[str, Any]:
     kind = list_kind(ctx)
@@ -321,9 +316,7 @@ def list_edit(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-@command(
-    "list.remove", "Xoá mục `name` khỏi danh sách `kind` (những nơi đã dùng giữ nguyên).", ADMIN
-)
+@command("list.remove", "Xoá mục `name` khỏi danh sách `kind` (những nơi đã dùng giữ nguyên).")
 def list_remove(ctx: Ctx) -> dict[str, Any]:
     kind = list_kind(ctx)
     items = list_items(ctx, kind)
@@ -333,7 +326,7 @@ def list_remove(ctx: Ctx) -> dict[str, Any]:
     return {"kind": kind, "name": item.name}
 
 
-@command("list.move", "Đưa mục `name` của danh sách `kind` tới vị trí `to` (thứ tự lễ tân).", ADMIN)
+@command("list.move", "Đưa mục `name` của danh sách `kind` tới vị trí `to` (thứ tự lễ tân).")
 def list_move(ctx: Ctx) -> dict[str, Any]:
     kind = list_kind(ctx)
     items = list_items(ctx, kind)
@@ -370,7 +363,6 @@ COPIED_SETTINGS = (
     "conference.new",
     "Tạo hội nghị mới `slug`, `title`, `date`; `copy` = true: chép chương trình, danh sách, "
     "đơn vị và cài đặt của hội nghị này (không chép người, câu hỏi).",
-    ADMIN,
 )
 def conference_new(ctx: Ctx) -> dict[str, Any]:
     slug = text_arg(ctx.args, "slug", 40, required=True).lower()

@@ -9,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from live.access import ROLE_NAMES
 from live.demo import DEMO_STEPS
 from live.demo_people import DEMO_DELEGATES, DEMO_GIFT_PRESENTERS, DEMO_GIFTS
-from live.models import ROLE_NAMES
 from tests.browser.conftest import (
     PROJECTOR_VIEWPORT,
     SCREENSHOTS,

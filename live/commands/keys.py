@@ -6,12 +6,13 @@ from typing import Any
 
 from sqlmodel import select
 
+from live.access import ROLES
 from live.auth import new_key
 from live.commands import CommandError, Ctx, command
-from live.models import ROLES, RoleKey
+from live.models import RoleKey
 
 
-@command("role.rotate", "Đổi khoá của vai trò `role`: liên kết cũ hết hiệu lực ngay.", ("admin",))
+@command("role.rotate", "Đổi khoá của vai trò `role`: liên kết cũ hết hiệu lực ngay.")
 def role_rotate(ctx: Ctx) -> dict[str, Any]:
     role = ctx.args.get("role")
     if not isinstance(role, str) or role not in ROLES:
