@@ -28,6 +28,11 @@ def api_error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"ok": False, "code": code, "message": message}, status_code=status)
 
 
+def refusal_of(e: CommandError) -> JSONResponse:
+    """A refused command's answer: its code and message, and each wrong field."""
+    return JSONResponse(e.as_json(), status_code=e.status)
+
+
 def api_roles(request: Request, slug: str) -> set[str]:
     """The caller's roles: a Bearer key's, or the role cookie's. A request that changes
     state needs a same-origin page for the cookie to count (that is how CSRF works); a GET
@@ -124,7 +129,7 @@ async def api_command(request: Request) -> Response:
     try:
         outcome = await live.run_command(slug, role, body["command"], body.get("args"))
     except CommandError as e:
-        return api_error(e.status, e.code, e.message)
+        return refusal_of(e)
     return JSONResponse({"ok": True, "seq": outcome.seq, "result": outcome.payload})
 
 
@@ -180,7 +185,7 @@ async def api_upload_media(request: Request) -> Response:
         )
     except CommandError as e:
         target.unlink(missing_ok=True)
-        return api_error(e.status, e.code, e.message)
+        return refusal_of(e)
     return JSONResponse({"ok": True, "seq": outcome.seq, "media": f"uploads/{name}"})
 
 
@@ -276,7 +281,7 @@ async def api_import(request: Request) -> Response:
     try:
         outcome = await live.run_command(slug, role, spec.command, {"rows": rows})
     except CommandError as e:
-        return api_error(e.status, e.code, e.message)
+        return refusal_of(e)
     after = await live.aview(slug)
     warnings = after.quota_warnings() if after is not None else []
     duplicates = getattr(report, "duplicates", [])  # look-alike questions: a hint only

@@ -4,6 +4,7 @@ so one UPDATE of that row both serialises a command and changes the state."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Literal, get_args
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -43,7 +44,9 @@ QUESTION_STATUSES = {
 }
 AT_MIC = ("on_deck", "live", "answering")
 CLOSED = ("answered", "in_writing", "withdrawn", "rejected", "merged")
-PROJECTOR_MODES = ("live", "hold", "blackout")
+ProjectorMode = Literal["live", "hold", "blackout"]
+PROJECTOR_MODES: tuple[str, ...] = get_args(ProjectorMode)
+MAX_STEPS = 40  # steps in a programme
 PROJECTOR_MODE_NAMES = {"live": "Trình chiếu", "hold": "Băng rôn", "blackout": "Màn đen"}
 
 

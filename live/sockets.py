@@ -121,7 +121,7 @@ async def handle_frame(
                 },
             )
         except CommandError as e:
-            reply(sub, channel, refused(request_id, e.code, e.message))
+            reply(sub, channel, {"type": "result", "id": request_id, **e.as_json()})
         except Exception:
             # A bug in a command must not cost the screen its socket: the person gets an
             # answer, the log gets the traceback, the socket stays open.

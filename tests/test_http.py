@@ -94,6 +94,13 @@ def test_api_commands(client, keys):
         "ok": False,
         "code": "out_of_range",
         "message": "«position» phải trong khoảng 0…8.",
+        "fields": [
+            {
+                "field": "position",
+                "code": "out_of_range",
+                "message": "«position» phải trong khoảng 0…8.",
+            }
+        ],
     }
 
 

@@ -17,22 +17,15 @@ from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from live import access
+from live.commands.args import Args, refusals
+from live.commands.refusal import CommandError
 from live.effects import Effects, collecting
 from live.models import AgendaStep, Conference, Event
-
-
-class CommandError(Exception):
-    """A refused command: a machine-readable code and a message for the person (Vietnamese)."""
-
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
 
 
 @dataclass
@@ -59,27 +52,41 @@ class Ctx:
         )
 
 
-Handler = Callable[[Ctx], dict[str, Any]]
-
-
 @dataclass(frozen=True)
 class Command:
     name: str
     roles: frozenset[str]
     summary: str  # one line, Vietnamese, shown in docs and refusals
-    handler: Handler
+    handler: Callable[..., dict[str, Any]]  # (ctx) or, with `args`, (ctx, the args)
+    args: type[Args] | None = None  # what it accepts (live.commands.args)
+
+    def parse(self, raw: dict[str, Any]) -> Args | None:
+        """The arguments as the command's model, or the refusal naming each wrong field."""
+        if self.args is None:
+            return None
+        try:
+            return self.args.model_validate(raw)
+        except ValidationError as e:
+            fields = refusals(self.args, e)
+            first = fields[0]
+            raise CommandError(first["code"], first["message"], 400, fields) from None
 
 
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, summary: str) -> Callable[[Handler], Handler]:
-    """Register a command; who may send it is live.access.COMMANDS[name]."""
+def command(
+    name: str, summary: str, args: type[Args] | None = None
+) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+    """Register a command; who may send it is live.access.COMMANDS[name]. With `args` (a
+    live.commands.args model) the arguments are checked before it runs and it is called
+    with them: handler(ctx, args)."""
 
-    def register(handler: Handler) -> Handler:
+    def register(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
         if name not in access.COMMANDS:
             raise LookupError(f"command {name!r} has no line in live.access.COMMANDS")
-        COMMANDS[name] = Command(name, frozenset(access.COMMANDS[name]), summary, handler)
+        roles = frozenset(access.COMMANDS[name])
+        COMMANDS[name] = Command(name, roles, summary, handler, args)
         return handler
 
     return register
@@ -157,10 +164,10 @@ def execute_batch(
     what the conference's commands keep between batches (CommandMemo)."""
     memo = CommandMemo() if memo is None else memo
     results: list[Outcome | Exception | None] = [None] * len(requests)
-    checked: list[tuple[int, Command, str, dict[str, Any]]] = []
+    checked: list[tuple[int, Checked]] = []
     for i, request in enumerate(requests):
         try:
-            checked.append((i, *_check(request)))
+            checked.append((i, _check(request)))
         except CommandError as e:  # refused before any transaction
             results[i] = e
     if checked:
@@ -173,7 +180,7 @@ def execute_batch(
 def _write(
     engine: Engine,
     slug: str,
-    checked: list[tuple[int, Command, str, dict[str, Any]]],
+    checked: list[tuple[int, Checked]],
     results: list[Outcome | Exception | None],
     now: float | None,
     memo: CommandMemo,
@@ -188,14 +195,14 @@ def _write(
             sa.update(Conference).where(Conference.slug == slug).values(seq=Conference.seq)  # type: ignore[arg-type]
         )
         if taken.rowcount != 1:
-            for i, *_ in checked:
+            for i, _ in checked:
                 results[i] = CommandError("not_found", "Không tìm thấy hội nghị.", 404)
             return
         conf = s.exec(select(Conference).where(Conference.slug == slug)).one()
-        for i, cmd, role, args in checked:
+        for i, request in checked:
             try:
                 with s.begin_nested():
-                    outcome = _apply(s, conf, cmd, role, args, now, memo)
+                    outcome = _apply(s, conf, request, now, memo)
             except Exception as e:  # rolled back to the savepoint: as if it never came
                 results[i] = e
                 memo.forget()
@@ -212,8 +219,19 @@ def _write(
             raise
 
 
-def _check(request: Request) -> tuple[Command, str, dict[str, Any]]:
-    """What can be refused without reading anything: the command, the role, the args' shape."""
+@dataclass(frozen=True)
+class Checked:
+    """A request that passed what can be checked without reading: its command, role and
+    arguments (also as the command's model, when it has one)."""
+
+    cmd: Command
+    role: str
+    args: dict[str, Any]
+    parsed: Args | None
+
+
+def _check(request: Request) -> Checked:
+    """What can be refused without reading anything: the command, the role, the arguments."""
     name, role, args = request.name, request.role, request.args
     cmd = COMMANDS.get(name) if isinstance(name, str) else None
     if cmd is None:
@@ -224,18 +242,13 @@ def _check(request: Request) -> tuple[Command, str, dict[str, Any]]:
         args = {}
     if not isinstance(args, dict):
         raise CommandError("bad_args", "Tham số của lệnh phải là một đối tượng JSON.")
-    return cmd, role, args
+    return Checked(cmd, role, args, cmd.parse(args))
 
 
 def _apply(
-    s: Session,
-    conf: Conference,
-    cmd: Command,
-    role: str,
-    args: dict[str, Any],
-    now: float | None,
-    memo: CommandMemo,
+    s: Session, conf: Conference, request: Checked, now: float | None, memo: CommandMemo
 ) -> Outcome:
+    cmd, role = request.cmd, request.role
     now = time.time() if now is None else now
     # Written with the command's own changes; a rollback to its savepoint expires `conf`,
     # so the next command reads the seq (and everything else) as it was.
@@ -243,7 +256,9 @@ def _apply(
     if memo.seq != conf.seq - 1:  # a command of another process came in between
         memo.forget()
     with collecting(s) as touched:
-        payload = cmd.handler(Ctx(s, conf, args, now, role, memo.values))
+        ctx = Ctx(s, conf, request.args, now, role, memo.values)
+        parsed = request.parsed
+        payload = cmd.handler(ctx) if parsed is None else cmd.handler(ctx, parsed)
         assert conf.id is not None
         s.add(conf)
         s.flush()

@@ -4,11 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from live.commands import CommandError, Ctx, command, int_arg, text_arg
-from live.models import PROJECTOR_MODES, AgendaStep
+from pydantic import Field
+
+from live.commands import CommandError, Ctx, command
+from live.commands.args import Args, NoArgs, Text, within
+from live.models import AgendaStep, ProjectorMode
 from live.timer import Timer
 
 MAX_ADJUST_SECONDS = 3600
+
+
+class StepGoto(Args):
+    position: int = Field(ge=0)  # up to the programme's last step: checked as it runs
+
+
+class StepMedia(Args):
+    position: int = Field(ge=1)  # as in step.goto
+    media: Text = Field("", max_length=200)  # "media/…" (in static/), "uploads/…", "" = none
+
+
+class TimerAdjust(Args):
+    seconds: int = Field(ge=-MAX_ADJUST_SECONDS, le=MAX_ADJUST_SECONDS)
+
+
+class ProjectorModeArgs(Args):
+    mode: ProjectorMode
 
 
 def enter_step(ctx: Ctx, position: int) -> dict[str, Any]:
@@ -25,32 +45,35 @@ def enter_step(ctx: Ctx, position: int) -> dict[str, Any]:
     return {"from": before, "to": position, "title": step.title if step else ""}
 
 
-@command("step.next", "Sang bước tiếp theo của chương trình.")
-def step_next(ctx: Ctx) -> dict[str, Any]:
+@command("step.next", "Sang bước tiếp theo của chương trình.", NoArgs)
+def step_next(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
     if ctx.conf.current_position >= len(ctx.steps):
         raise CommandError("at_end", "Đã ở bước cuối của chương trình.", 409)
     return enter_step(ctx, ctx.conf.current_position + 1)
 
 
-@command("step.previous", "Quay lại bước trước (từ bước 1 về màn chào mừng).")
-def step_previous(ctx: Ctx) -> dict[str, Any]:
+@command("step.previous", "Quay lại bước trước (từ bước 1 về màn chào mừng).", NoArgs)
+def step_previous(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
     if ctx.conf.current_position <= 0:
         raise CommandError("at_start", "Chương trình chưa bắt đầu.", 409)
     return enter_step(ctx, ctx.conf.current_position - 1)
 
 
-@command("step.goto", "Chuyển tới bước số `position` (0 = màn chào mừng trước khi bắt đầu).")
-def step_goto(ctx: Ctx) -> dict[str, Any]:
-    return enter_step(ctx, int_arg(ctx.args, "position", 0, len(ctx.steps)))
+@command(
+    "step.goto", "Chuyển tới bước số `position` (0 = màn chào mừng trước khi bắt đầu).", StepGoto
+)
+def step_goto(ctx: Ctx, args: StepGoto) -> dict[str, Any]:
+    return enter_step(ctx, within("position", args.position, 0, len(ctx.steps)))
 
 
 @command(
     "step.media",
     'Gắn video cho bước `position`: `media` = "media/…" (trong static/) hoặc "uploads/…".',
+    StepMedia,
 )
-def step_media(ctx: Ctx) -> dict[str, Any]:
-    step = ctx.steps[int_arg(ctx.args, "position", 1, len(ctx.steps)) - 1]
-    media = text_arg(ctx.args, "media", 200)
+def step_media(ctx: Ctx, args: StepMedia) -> dict[str, Any]:
+    step = ctx.steps[within("position", args.position, 1, len(ctx.steps)) - 1]
+    media = args.media
     head, _, name = media.partition("/")
     if media and (head not in ("media", "uploads") or not name or ".." in media or "\\" in media):
         raise CommandError("bad_args", "«media» phải nằm trong media/ hoặc uploads/.")
@@ -73,28 +96,27 @@ def require_started(ctx: Ctx) -> AgendaStep:
     return ctx.steps[ctx.conf.current_position - 1]
 
 
-@command("timer.pause", "Tạm dừng đồng hồ của bước hiện tại.")
-def timer_pause(ctx: Ctx) -> dict[str, Any]:
+@command("timer.pause", "Tạm dừng đồng hồ của bước hiện tại.", NoArgs)
+def timer_pause(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
     ctx.conf.timer = ctx.conf.timer.pause(ctx.now)
     return step_timer_payload(ctx)
 
 
-@command("timer.resume", "Cho đồng hồ chạy tiếp.")
-def timer_resume(ctx: Ctx) -> dict[str, Any]:
+@command("timer.resume", "Cho đồng hồ chạy tiếp.", NoArgs)
+def timer_resume(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
     require_started(ctx)
     ctx.conf.timer = ctx.conf.timer.resume(ctx.now)
     return step_timer_payload(ctx)
 
 
-@command("timer.adjust", "Thêm hoặc bớt thời gian: `seconds` (ví dụ 60 hoặc -60).")
-def timer_adjust(ctx: Ctx) -> dict[str, Any]:
-    seconds = int_arg(ctx.args, "seconds", -MAX_ADJUST_SECONDS, MAX_ADJUST_SECONDS)
-    ctx.conf.timer = ctx.conf.timer.adjust(seconds)
-    return {**step_timer_payload(ctx), "seconds": seconds}
+@command("timer.adjust", "Thêm hoặc bớt thời gian: `seconds` (ví dụ 60 hoặc -60).", TimerAdjust)
+def timer_adjust(ctx: Ctx, args: TimerAdjust) -> dict[str, Any]:
+    ctx.conf.timer = ctx.conf.timer.adjust(args.seconds)
+    return {**step_timer_payload(ctx), "seconds": args.seconds}
 
 
-@command("timer.reset", "Đặt lại đồng hồ về thời lượng dự kiến của bước (và cho chạy).")
-def timer_reset(ctx: Ctx) -> dict[str, Any]:
+@command("timer.reset", "Đặt lại đồng hồ về thời lượng dự kiến của bước (và cho chạy).", NoArgs)
+def timer_reset(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
     step = require_started(ctx)
     ctx.conf.timer = Timer.fresh(step.planned_minutes * 60, ctx.now)
     return step_timer_payload(ctx)
@@ -104,14 +126,14 @@ def timer_reset(ctx: Ctx) -> dict[str, Any]:
 
 
 @command(
-    "projector.mode", "Chế độ màn chiếu: `mode` = live (nội dung), hold (băng rôn), blackout (tắt)."
+    "projector.mode",
+    "Chế độ màn chiếu: `mode` = live (nội dung), hold (băng rôn), blackout (tắt).",
+    ProjectorModeArgs,
 )
-def projector_mode(ctx: Ctx) -> dict[str, Any]:
-    mode = ctx.args.get("mode")
-    if mode not in PROJECTOR_MODES:
-        raise CommandError("bad_args", "«mode» phải là live, hold hoặc blackout.")
+def projector_mode(ctx: Ctx, args: ProjectorModeArgs) -> dict[str, Any]:
+    mode = args.mode
     if mode != "live" and ctx.conf.video_playing:
-        video_pause(ctx)  # the hall stops seeing it, so stop it
+        stop_video(ctx)  # the hall stops seeing it, so stop it
     before, ctx.conf.projector_mode = ctx.conf.projector_mode, mode
     return {"from": before, "to": mode}
 
@@ -130,8 +152,8 @@ def video_position(ctx: Ctx) -> float:
     return conf.video_offset
 
 
-@command("video.play", "Phát video của bước hiện tại trên màn chiếu.")
-def video_play(ctx: Ctx) -> dict[str, Any]:
+@command("video.play", "Phát video của bước hiện tại trên màn chiếu.", NoArgs)
+def video_play(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
     require_video(ctx)
     if ctx.conf.projector_mode != "live":
         raise CommandError(
@@ -143,8 +165,12 @@ def video_play(ctx: Ctx) -> dict[str, Any]:
     return {"at": round(ctx.conf.video_offset, 1)}
 
 
-@command("video.pause", "Tạm dừng video.")
-def video_pause(ctx: Ctx) -> dict[str, Any]:
+@command("video.pause", "Tạm dừng video.", NoArgs)
+def video_pause(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+    return stop_video(ctx)
+
+
+def stop_video(ctx: Ctx) -> dict[str, Any]:
     require_video(ctx)
     ctx.conf.video_offset = video_position(ctx)
     ctx.conf.video_playing = False
@@ -152,8 +178,8 @@ def video_pause(ctx: Ctx) -> dict[str, Any]:
     return {"at": round(ctx.conf.video_offset, 1)}
 
 
-@command("video.restart", "Đưa video về đầu (dừng ở khung hình đầu).")
-def video_restart(ctx: Ctx) -> dict[str, Any]:
+@command("video.restart", "Đưa video về đầu (dừng ở khung hình đầu).", NoArgs)
+def video_restart(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
     require_video(ctx)
     ctx.conf.video_playing = False
     ctx.conf.video_offset = 0.0

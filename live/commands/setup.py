@@ -26,6 +26,7 @@ from live.commands import (
 from live.models import (
     LIST_KIND_NAMES,
     LIST_KINDS,
+    MAX_STEPS,
     STEP_KINDS,
     AgendaStep,
     Answer,
@@ -38,7 +39,6 @@ from live.models import (
     QuestionAsker,
 )
 
-MAX_STEPS = 40
 MAX_LIST = 300
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 

@@ -1,0 +1,135 @@
+"""What a command accepts, as one pydantic model per command, checked before it runs.
+
+A model declares each argument once: its type, its limits, whether it is required. The
+checks the commands used to write out by hand (`int_arg`, `text_arg`…) follow from it, and
+a refusal names every field that is wrong, in Vietnamese (pydantic's English messages are
+not for the people at the screens): `{"code", "message", "fields": [{"field", "code",
+"message"}]}`, the first field's code and message being the refusal's own, with the codes
+docs/api.md documents (`missing`, `too_long`, `out_of_range`, `bad_args`).
+
+Every text argument is `Text`: trimmed, NFC, without the control characters XML cannot hold
+(they would break the Word and Excel exports) and without bidirectional controls (which
+can make a name on the projector read backwards).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Any, get_args
+
+from annotated_types import Ge, Le, MaxLen, MinLen
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
+
+from live.commands.refusal import CommandError
+
+# XML 1.0 cannot hold these (C0 controls but tab and line breaks, U+FFFE, U+FFFF).
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Embeddings, overrides, isolates and marks that reorder text when it is shown.
+BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+
+
+def clean_text(value: Any) -> Any:
+    """Text as it is kept: trimmed, NFC, bidirectional controls removed; refuses control
+    characters. Anything not a string is left for the type check to refuse."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    if UNPRINTABLE.search(value):
+        raise PydanticCustomError("unprintable", "control characters")
+    return BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", value)).strip()
+
+
+# Every text argument: `name: Text = Field("", max_length=200)`; a required one with
+# `min_length=1` (an empty or blank text then counts as missing).
+Text = Annotated[str, BeforeValidator(clean_text)]
+
+
+class Args(BaseModel):
+    """A command's arguments. Strict: 3 is a number, "3" and true are not. Arguments a
+    command does not know are ignored (a form may send its own hidden fields)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+class NoArgs(Args):
+    """A command that takes nothing."""
+
+
+def bounds(model: type[BaseModel], field: str) -> tuple[Any, Any]:
+    """The (lowest, highest) a field of `model` allows, as declared."""
+    lo = hi = None
+    info = model.model_fields.get(field)
+    for m in info.metadata if info else ():
+        if isinstance(m, Ge):
+            lo = m.ge
+        elif isinstance(m, Le):
+            hi = m.le
+    return lo, hi
+
+
+def length_limit(model: type[BaseModel], field: str) -> int | None:
+    info = model.model_fields.get(field)
+    for m in info.metadata if info else ():
+        if isinstance(m, MaxLen):
+            return int(m.max_length)
+    return None
+
+
+def is_required(model: type[BaseModel], field: str) -> bool:
+    info = model.model_fields.get(field)
+    return bool(info and (info.is_required() or any(isinstance(m, MinLen) for m in info.metadata)))
+
+
+def field_refusal(model: type[BaseModel], error: Any) -> dict[str, str]:
+    """One pydantic error as {field, code, message}, the message in Vietnamese."""
+    loc = error.get("loc") or ("",)
+    name = str(loc[0])
+    kind = error.get("type", "")
+    if kind in ("missing", "string_too_short"):
+        return {"field": name, "code": "missing", "message": f"Thiếu «{name}»."}
+    if kind == "string_too_long":
+        limit = length_limit(model, name)
+        return {"field": name, "code": "too_long", "message": f"«{name}» dài quá {limit} ký tự."}
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return out_of_range(name, *bounds(model, name)).fields[0]
+    if kind == "unprintable":
+        message = f"«{name}» có ký tự điều khiển không hợp lệ."
+    elif kind in ("int_type", "int_parsing", "int_from_float"):
+        message = f"Thiếu «{name}» hoặc «{name}» không phải số nguyên."
+    elif kind == "string_type":
+        message = f"«{name}» phải là chữ."
+    elif kind == "bool_type":
+        message = f"«{name}» phải là có/không (true/false)."
+    elif kind == "literal_error":
+        info = model.model_fields.get(name)
+        allowed = [str(a) for a in get_args(info.annotation)] if info else []
+        message = f"«{name}» phải là {', '.join(allowed[:-1])} hoặc {allowed[-1]}."
+    else:
+        message = f"«{name}» không hợp lệ."
+    return {"field": name, "code": "bad_args", "message": message}
+
+
+def out_of_range(name: str, lo: Any, hi: Any) -> CommandError:
+    """The refusal of a number outside lo…hi: also for a limit only the conference knows
+    (the last step), checked when the command runs."""
+    if hi is None:
+        message = f"«{name}» phải từ {lo} trở lên."
+    elif lo is None:
+        message = f"«{name}» phải không quá {hi}."
+    else:
+        message = f"«{name}» phải trong khoảng {lo}…{hi}."
+    field = {"field": name, "code": "out_of_range", "message": message}
+    return CommandError("out_of_range", message, 400, [field])
+
+
+def within(name: str, value: int, lo: int, hi: int) -> int:
+    if not lo <= value <= hi:
+        raise out_of_range(name, lo, hi)
+    return value
+
+
+def refusals(model: type[BaseModel], error: ValidationError) -> list[dict[str, str]]:
+    return [field_refusal(model, e) for e in error.errors(include_url=False)]
