@@ -108,3 +108,46 @@ def test_the_api_and_the_socket_answer_with_the_fields(settings, keys):
                 pass
             assert (m["id"], m["ok"], m["code"]) == (7, False, "missing")
             assert m["fields"] == [{"field": "mode", "code": "missing", "message": "Thiếu «mode»."}]
+
+
+# --- the gifts, on models --------------------------------------------------------------------
+
+
+def add_gift(engine, **fields):
+    args = {"name": "Lò Thị Mai", "unit": "Liên đoàn Lao động huyện Lương Sơn", **fields}
+    return execute(engine, "demo", "admin", "gift.add", args).payload
+
+
+def test_an_edit_checks_what_was_sent_over_what_is_kept(engine):
+    r = add_gift(engine, value=500_000)
+    execute(engine, "demo", "admin", "gift.edit", {"id": r["id"], "name": "  Lò Thị Mai Anh "})
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "admin", "gift.edit", {"id": r["id"], "name": ""})
+    assert (e.value.code, e.value.fields[0]["field"]) == ("missing", "name")
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "admin", "gift.edit", {"id": r["id"], "unit": "Nơi khác"})
+    assert e.value.fields == [{"field": "unit", "code": "bad_args", "message": e.value.message}]
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "admin", "gift.edit", {"id": 999_999, "name": "X"})
+    assert (e.value.code, e.value.status) == ("not_found", 404)
+
+
+def test_an_import_names_the_row_and_its_field(engine):
+    rows = [
+        {"name": "Hà Văn Sơn", "unit": "Liên đoàn Lao động huyện Lương Sơn"},
+        {"name": "Bùi Thị Hoa", "unit": "Liên đoàn Lao động huyện Lương Sơn", "value": -1},
+    ]
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "admin", "gift.import", {"rows": rows})
+    assert e.value.code == "out_of_range"
+    assert e.value.message.startswith("Dòng 2 (người nhận quà): «value»")
+    assert [f["field"] for f in e.value.fields] == ["rows[2].value"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "handed"), [("1", True), ("on", True), (1, True), (False, False), ("", False)]
+)
+def test_a_flag_takes_what_a_form_sends(engine, sent, handed):
+    r = add_gift(engine)
+    out = execute(engine, "demo", "mc", "gift.handed", {"id": r["id"], "handed": sent}).payload
+    assert out["handed"] is handed

@@ -17,12 +17,11 @@ from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
-from pydantic import ValidationError
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from live import access
-from live.commands.args import Args, refusals
+from live.commands.args import Args, parse
 from live.commands.refusal import CommandError
 from live.effects import Effects, collecting
 from live.models import AgendaStep, Conference, Event
@@ -62,14 +61,7 @@ class Command:
 
     def parse(self, raw: dict[str, Any]) -> Args | None:
         """The arguments as the command's model, or the refusal naming each wrong field."""
-        if self.args is None:
-            return None
-        try:
-            return self.args.model_validate(raw)
-        except ValidationError as e:
-            fields = refusals(self.args, e)
-            first = fields[0]
-            raise CommandError(first["code"], first["message"], 400, fields) from None
+        return None if self.args is None else parse(self.args, raw)
 
 
 COMMANDS: dict[str, Command] = {}
@@ -357,8 +349,21 @@ def import_rows(ctx: Ctx, room: int, noun: str, add: Callable[[dict[str, Any]], 
         try:
             added.append(add(row))
         except CommandError as e:
-            raise CommandError(e.code, f"Dòng {i} ({noun}): {e.message}", e.status) from e
+            fields = [{**f, "field": f"rows[{i}].{f['field']}"} for f in e.fields]
+            raise CommandError(e.code, f"Dòng {i} ({noun}): {e.message}", e.status, fields) from e
     return added
+
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def own_row(ctx: Ctx, model: type[M], row_id: int, what: str) -> M:
+    """The row `row_id` of this conference, or 404 «Không có `what` mã …» (another
+    conference's row is not found either)."""
+    row = ctx.session.get(model, row_id)
+    if row is None or getattr(row, "conference_id", None) != ctx.conf.id:
+        raise CommandError("not_found", f"Không có {what} mã {row_id}.", 404)
+    return row
 
 
 def update(ctx: Ctx, row: Any, fields: dict[str, Any]) -> None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, TypeVar, get_args
 
 from annotated_types import Ge, Le, MaxLen, MinLen
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from live.commands.refusal import CommandError
@@ -47,11 +47,31 @@ def clean_text(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(clean_text)]
 
 
+Id = Annotated[int, Field(ge=1, le=2**31)]  # a row's id
+
+
+def as_flag(value: Any) -> Any:
+    """What a form's checkbox sends ("1", "on", "", "0"…) as true/false."""
+    if isinstance(value, bool):
+        return value
+    if value in ("1", "true", "on", 1):
+        return True
+    if value in ("0", "false", "", 0, None):
+        return False
+    return value
+
+
+Flag = Annotated[bool, BeforeValidator(as_flag)]  # true/false, also as a form sends it
+
+
 class Args(BaseModel):
     """A command's arguments. Strict: 3 is a number, "3" and true are not. Arguments a
     command does not know are ignored (a form may send its own hidden fields)."""
 
     model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+A = TypeVar("A", bound=BaseModel)
 
 
 class NoArgs(Args):
@@ -129,6 +149,17 @@ def within(name: str, value: int, lo: int, hi: int) -> int:
     if not lo <= value <= hi:
         raise out_of_range(name, lo, hi)
     return value
+
+
+def parse(model: type[A], raw: Any, prefix: str = "") -> A:
+    """`raw` as `model`, or the refusal naming each wrong field (`prefix`: where the object
+    sits, as "Dòng 3 (đại biểu): " for a row of an import)."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as e:
+        fields = refusals(model, e)
+        first = fields[0]
+        raise CommandError(first["code"], prefix + first["message"], 400, fields) from None
 
 
 def refusals(model: type[BaseModel], error: ValidationError) -> list[dict[str, str]]:

@@ -5,24 +5,49 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
 from sqlmodel import select
 
-from live.commands import (
-    CommandError,
-    Ctx,
-    bool_arg,
-    command,
-    id_arg,
-    import_rows,
-    int_arg,
-    store_order,
-    text_arg,
-    update,
-)
+from live.commands import CommandError, Ctx, command, import_rows, own_row, store_order, update
+from live.commands.args import Args, Flag, Id, Text, parse, within
 from live.models import GiftBatch, GiftRecipient, ListItem
 
 MAX_RECIPIENTS = 500
 MAX_VALUE = 100_000_000
+
+
+class Recipient(Args):
+    """A gift recipient, as `gift.add` and each row of `gift.import` send it."""
+
+    name: Text = Field(min_length=1, max_length=120)
+    unit: Text = Field(min_length=1, max_length=200)  # one of the unit list: checked as it runs
+    circumstances: Text = Field("", max_length=1000)
+    value: int = Field(0, ge=0, le=MAX_VALUE)  # đồng
+
+
+class RecipientId(Args):
+    id: Id
+
+
+class RecipientMove(RecipientId):
+    to: int = Field(ge=1)  # up to the number of recipients: checked as it runs
+
+
+class Handed(RecipientId):
+    handed: Flag = True
+
+
+class BatchSize(Args):
+    size: int = Field(ge=1, le=30)
+
+
+class Presenters(Args):
+    batch: int = Field(ge=1)  # up to the number of batches: checked as it runs
+    presenters: Text = Field("", max_length=500)
+
+
+class Show(Args):
+    batch: int = Field(ge=0)  # 0 = the step's title card
 
 
 def recipients(ctx: Ctx) -> list[GiftRecipient]:
@@ -35,33 +60,19 @@ def recipients(ctx: Ctx) -> list[GiftRecipient]:
     )
 
 
-def recipient_of(ctx: Ctx) -> GiftRecipient:
-    rid = id_arg(ctx.args)
-    r = ctx.session.get(GiftRecipient, rid)
-    if r is None or r.conference_id != ctx.conf.id:
-        raise CommandError("not_found", f"Không có người nhận quà mã {rid}.", 404)
-    return r
-
-
-def recipient_fields(ctx: Ctx, args: dict[str, Any], partial: bool) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    if not partial or "name" in args:
-        fields["name"] = text_arg(args, "name", 120, required=True)
-    if not partial or "unit" in args:
-        unit = text_arg(args, "unit", 200, required=True)
-        units = ctx.session.exec(
-            select(ListItem.name).where(
-                ListItem.conference_id == ctx.conf.id, ListItem.kind == "unit"
-            )
-        ).all()
-        if unit not in units:
-            raise CommandError("bad_args", f"Đơn vị «{unit}» không có trong danh sách đơn vị.")
-        fields["unit"] = unit
-    if not partial or "circumstances" in args:
-        fields["circumstances"] = text_arg(args, "circumstances", 1000)
-    if not partial or "value" in args:
-        fields["value"] = int_arg({"value": 0, **args}, "value", 0, MAX_VALUE)
-    return fields
+def checked(ctx: Ctx, r: Recipient, unit_sent: bool = True) -> dict[str, Any]:
+    """The recipient's fields, its unit (when sent) checked against the unit list."""
+    if not unit_sent:
+        return r.model_dump()
+    units = ctx.session.exec(
+        select(ListItem.name).where(ListItem.conference_id == ctx.conf.id, ListItem.kind == "unit")
+    ).all()
+    if r.unit not in units:
+        message = f"Đơn vị «{r.unit}» không có trong danh sách đơn vị."
+        raise CommandError(
+            "bad_args", message, 400, [{"field": "unit", "code": "bad_args", "message": message}]
+        )
+    return r.model_dump()
 
 
 def batch_count(ctx: Ctx, count: int | None = None) -> int:
@@ -72,8 +83,9 @@ def batch_count(ctx: Ctx, count: int | None = None) -> int:
 @command(
     "gift.add",
     "Thêm người nhận quà (`name`, `unit` trong danh sách đơn vị, `circumstances`, `value` đồng).",
+    Recipient,
 )
-def gift_add(ctx: Ctx) -> dict[str, Any]:
+def gift_add(ctx: Ctx, args: Recipient) -> dict[str, Any]:
     have = recipients(ctx)
     if len(have) >= MAX_RECIPIENTS:
         raise CommandError("too_many", f"Tối đa {MAX_RECIPIENTS} người nhận quà.", 409)
@@ -81,7 +93,7 @@ def gift_add(ctx: Ctx) -> dict[str, Any]:
     r = GiftRecipient(
         conference_id=ctx.conf.id,
         position=len(have) + 1,
-        **recipient_fields(ctx, ctx.args, False),
+        **checked(ctx, args),
     )
     ctx.session.add(r)
     ctx.session.flush()
@@ -99,7 +111,7 @@ def gift_import(ctx: Ctx) -> dict[str, Any]:
 
     def add(row: dict[str, Any]) -> GiftRecipient:
         r = GiftRecipient(
-            conference_id=conference_id, position=0, **recipient_fields(ctx, row, False)
+            conference_id=conference_id, position=0, **checked(ctx, parse(Recipient, row))
         )
         ctx.session.add(r)
         return r
@@ -110,17 +122,20 @@ def gift_import(ctx: Ctx) -> dict[str, Any]:
     return {"count": len(added), "total": have + len(added)}
 
 
-@command("gift.edit", "Sửa người nhận quà `id` (các trường gửi kèm, như khi thêm).")
-def gift_edit(ctx: Ctx) -> dict[str, Any]:
-    r = recipient_of(ctx)
-    fields = recipient_fields(ctx, ctx.args, True)
-    update(ctx, r, fields)
-    return {"id": r.id, **fields}
+@command("gift.edit", "Sửa người nhận quà `id` (các trường gửi kèm, như khi thêm).", RecipientId)
+def gift_edit(ctx: Ctx, args: RecipientId) -> dict[str, Any]:
+    r = own_row(ctx, GiftRecipient, args.id, "người nhận quà")
+    # What was sent over what is kept, checked whole as a new recipient would be.
+    kept = {name: getattr(r, name) for name in Recipient.model_fields}
+    fields = checked(ctx, parse(Recipient, {**kept, **ctx.args}), "unit" in ctx.args)
+    changed = {k: v for k, v in fields.items() if k in ctx.args}
+    update(ctx, r, changed)
+    return {"id": r.id, **changed}
 
 
-@command("gift.remove", "Xoá người nhận quà `id`.")
-def gift_remove(ctx: Ctx) -> dict[str, Any]:
-    r = recipient_of(ctx)
+@command("gift.remove", "Xoá người nhận quà `id`.", RecipientId)
+def gift_remove(ctx: Ctx, args: RecipientId) -> dict[str, Any]:
+    r = own_row(ctx, GiftRecipient, args.id, "người nhận quà")
     rest = [other for other in recipients(ctx) if other is not r]
     ctx.session.delete(r)
     store_order(ctx, rest)
@@ -128,28 +143,32 @@ def gift_remove(ctx: Ctx) -> dict[str, Any]:
     return {"id": r.id, "name": r.name}
 
 
-@command("gift.move", "Đưa người nhận quà `id` tới vị trí `to` (đợt lên nhận theo thứ tự này).")
-def gift_move(ctx: Ctx) -> dict[str, Any]:
-    r = recipient_of(ctx)
+@command(
+    "gift.move",
+    "Đưa người nhận quà `id` tới vị trí `to` (đợt lên nhận theo thứ tự này).",
+    RecipientMove,
+)
+def gift_move(ctx: Ctx, args: RecipientMove) -> dict[str, Any]:
+    r = own_row(ctx, GiftRecipient, args.id, "người nhận quà")
     order = recipients(ctx)
-    to = int_arg(ctx.args, "to", 1, len(order))
+    to = within("to", args.to, 1, len(order))
     order.remove(r)
     order.insert(to - 1, r)
     store_order(ctx, order)
     return {"id": r.id, "to": to}
 
 
-@command("gift.batch_size", "Số người lên nhận quà mỗi đợt: `size` (1–30).")
-def gift_batch_size(ctx: Ctx) -> dict[str, Any]:
-    ctx.conf.gift_batch_size = int_arg(ctx.args, "size", 1, 30)
+@command("gift.batch_size", "Số người lên nhận quà mỗi đợt: `size` (1–30).", BatchSize)
+def gift_batch_size(ctx: Ctx, args: BatchSize) -> dict[str, Any]:
+    ctx.conf.gift_batch_size = args.size
     ctx.conf.gift_batch = min(ctx.conf.gift_batch, batch_count(ctx))
     return {"size": ctx.conf.gift_batch_size, "batches": batch_count(ctx)}
 
 
-@command("gift.presenters", "Lãnh đạo trao quà đợt `batch`: `presenters` (một dòng).")
-def gift_presenters(ctx: Ctx) -> dict[str, Any]:
-    number = int_arg(ctx.args, "batch", 1, max(1, batch_count(ctx)))
-    presenters = text_arg(ctx.args, "presenters", 500)
+@command("gift.presenters", "Lãnh đạo trao quà đợt `batch`: `presenters` (một dòng).", Presenters)
+def gift_presenters(ctx: Ctx, args: Presenters) -> dict[str, Any]:
+    number = within("batch", args.batch, 1, max(1, batch_count(ctx)))
+    presenters = args.presenters
     found = ctx.session.exec(
         select(GiftBatch).where(GiftBatch.conference_id == ctx.conf.id, GiftBatch.number == number)
     ).first()
@@ -163,17 +182,18 @@ def gift_presenters(ctx: Ctx) -> dict[str, Any]:
 @command(
     "gift.show",
     "Màn chiếu hiện đợt trao quà `batch` (0 = tiêu đề bước) trong bước tặng quà.",
+    Show,
 )
-def gift_show(ctx: Ctx) -> dict[str, Any]:
+def gift_show(ctx: Ctx, args: Show) -> dict[str, Any]:
     before = ctx.conf.gift_batch
-    ctx.conf.gift_batch = int_arg(ctx.args, "batch", 0, batch_count(ctx))
+    ctx.conf.gift_batch = within("batch", args.batch, 0, batch_count(ctx))
     return {"from": before, "to": ctx.conf.gift_batch}
 
 
-@command("gift.handed", "Ghi đã trao quà cho `id` (`handed` = true/false).")
-def gift_handed(ctx: Ctx) -> dict[str, Any]:
-    r = recipient_of(ctx)
-    handed = bool_arg(ctx.args, "handed", True)
+@command("gift.handed", "Ghi đã trao quà cho `id` (`handed` = true/false).", Handed)
+def gift_handed(ctx: Ctx, args: Handed) -> dict[str, Any]:
+    r = own_row(ctx, GiftRecipient, args.id, "người nhận quà")
+    handed = args.handed
     r.handed_at = ctx.now if handed else None
     ctx.session.add(r)
     return {"id": r.id, "name": r.name, "handed": handed}
