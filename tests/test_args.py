@@ -151,3 +151,42 @@ def test_a_flag_takes_what_a_form_sends(engine, sent, handed):
     r = add_gift(engine)
     out = execute(engine, "demo", "mc", "gift.handed", {"id": r["id"], "handed": sent}).payload
     assert out["handed"] is handed
+
+
+# --- the secretaries' commands, on models -----------------------------------------------------
+
+
+def test_a_commitment_edit_is_checked_whole_and_blank_agencies_are_dropped(engine):
+    q = execute(engine, "demo", "moderator", "question.add", {"text": "Nhà ở xã hội?"}).payload
+    c = execute(
+        engine,
+        "demo",
+        "secretary",
+        "commitment.add",
+        {"question_id": q["id"], "task": "Rà soát quỹ đất", "cooperating": ["Sở Xây dựng", " "]},
+    ).payload
+    edit = {"id": c["id"], "base_version": 1}
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "secretary", "commitment.edit", {**edit, "task": " "})
+    assert (e.value.code, e.value.fields[0]["field"]) == ("missing", "task")
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "secretary", "commitment.edit", {**edit, "deadline": "31/12"})
+    assert e.value.message == "«deadline» phải là ngày dạng 2024-12-31."
+    with pytest.raises(CommandError) as e:
+        execute(
+            engine, "demo", "secretary", "commitment.edit", {**edit, "cooperating": ["x" * 201]}
+        )
+    assert e.value.message == "«cooperating» (mục 1) dài quá 200 ký tự."
+    out = execute(
+        engine, "demo", "secretary", "commitment.edit", {**edit, "deadline": "2026-12-31"}
+    )
+    assert out.payload["version"] == 2
+    with pytest.raises(CommandError) as e:  # a save on top of a newer one
+        execute(engine, "demo", "secretary", "commitment.edit", {**edit, "task": "Khác"})
+    assert e.value.code == "conflict"
+
+
+def test_a_status_refusal_names_the_allowed_values(engine):
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "secretary", "commitment.status", {"id": 1, "status": "xong"})
+    assert e.value.message == "«status» phải là not_started, in_progress hoặc done."

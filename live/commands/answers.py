@@ -8,13 +8,13 @@ the screen then shows both versions and the secretary decides.
 from __future__ import annotations
 
 import json
-import re
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
 from sqlmodel import select
 
-from live.commands import CommandError, Ctx, command, int_arg, printable, text_arg
+from live.commands import CommandError, Ctx, command, own_row
+from live.commands.args import Args, Day, Id, Text, Version, one_of, parse
 from live.models import (
     ANSWER_OUTCOMES,
     COMMITMENT_STATUSES,
@@ -24,26 +24,68 @@ from live.models import (
     Question,
 )
 
-ANSWER_FIELDS = {
-    "responder_agency": 200,
-    "responder_name": 200,
-    "responder_position": 200,
-    "summary": 8000,
-    "referred_to": 200,
-}
 MAX_COOPERATING = 20
+Agency = Annotated[Text, Field(max_length=200)]
 
 
-def question_of(ctx: Ctx) -> Question:
-    qid = int_arg(ctx.args, "question_id", 1, 2**31)
-    q = ctx.session.get(Question, qid)
-    if q is None or q.conference_id != ctx.conf.id:
-        raise CommandError("not_found", f"Không có câu hỏi mã {qid}.", 404)
-    return q
+class AnswerSave(Args):
+    """Who answered question `question_id` and what; only the fields sent change."""
+
+    question_id: Id
+    base_version: Version
+    responder_agency: Agency = ""
+    responder_name: Text = Field("", max_length=200)
+    responder_position: Text = Field("", max_length=200)
+    summary: Text = Field("", max_length=8000)
+    outcome: Annotated[str, one_of(("", *ANSWER_OUTCOMES))] = ""
+    referred_to: Agency = ""
 
 
-def check_version(ctx: Ctx, current: int, what: str) -> None:
-    base = int_arg(ctx.args, "base_version", 0, 2**31)
+ANSWER_FIELDS = set(AnswerSave.model_fields) - {"question_id", "base_version"}
+
+
+class CommitmentFields(Args):
+    """A commitment, as `commitment.add` sends it (and an edit leaves it)."""
+
+    task: Text = Field(min_length=1, max_length=2000)
+    lead_agency: Agency = ""
+    cooperating: list[Agency] = Field(default_factory=list, max_length=MAX_COOPERATING)
+    deadline: Day = ""
+
+
+class CommitmentAdd(CommitmentFields):
+    question_id: Id
+
+
+class CommitmentId(Args):
+    id: Id
+
+
+class CommitmentSave(CommitmentId):
+    base_version: Version
+
+
+class CommitmentStatus(CommitmentId):
+    status: Annotated[str, one_of(COMMITMENT_STATUSES)] = "not_started"  # unchanged if not sent
+    note: Text = Field("", max_length=2000)  # unchanged if not sent
+
+
+class NoticeEditArgs(Args):
+    key: str = Field(pattern=r"^(opening|assessment|implementation|closing|[qc]:\d{1,9})$")
+    text: Text = Field("", max_length=8000)  # "" = back to the drafted text
+    base_version: Version
+
+
+class NoticeIssuer(Args):
+    """The notice's issuing body: what `notice.issuer` sends (any of the fields; those not
+    sent are kept, and none may be left empty)."""
+
+    parent: Text = Field(min_length=1, max_length=120)  # "UBND TỈNH HÒA BÌNH"
+    issuer: Text = Field(min_length=1, max_length=120)  # "VĂN PHÒNG"
+    place: Text = Field(min_length=1, max_length=60)  # the date line's place
+
+
+def check_version(base: int, current: int, what: str) -> None:
     if base != current:
         raise CommandError(
             "conflict",
@@ -56,22 +98,19 @@ def check_version(ctx: Ctx, current: int, what: str) -> None:
 @command(
     "answer.save",
     "Ghi phần trả lời của câu `question_id` (người trả lời, tóm tắt, kết quả); kèm `base_version`.",
+    AnswerSave,
 )
-def answer_save(ctx: Ctx) -> dict[str, Any]:
-    q = question_of(ctx)
+def answer_save(ctx: Ctx, args: AnswerSave) -> dict[str, Any]:
+    q = own_row(ctx, Question, args.question_id, "câu hỏi")
     answer = ctx.session.exec(select(Answer).where(Answer.question_id == q.id)).first()
-    check_version(ctx, answer.version if answer else 0, f"Phần trả lời câu {q.number}")
+    check_version(
+        args.base_version, answer.version if answer else 0, f"Phần trả lời câu {q.number}"
+    )
     if answer is None:
         assert ctx.conf.id is not None and q.id is not None
         answer = Answer(conference_id=ctx.conf.id, question_id=q.id)
-    for key, limit in ANSWER_FIELDS.items():
-        if key in ctx.args:
-            setattr(answer, key, text_arg(ctx.args, key, limit))
-    if "outcome" in ctx.args:
-        outcome = ctx.args["outcome"]
-        if outcome != "" and (not isinstance(outcome, str) or outcome not in ANSWER_OUTCOMES):
-            raise CommandError("bad_args", "«outcome» phải là " + ", ".join(ANSWER_OUTCOMES) + ".")
-        answer.outcome = outcome
+    for key in ANSWER_FIELDS & args.model_fields_set:
+        setattr(answer, key, getattr(args, key))
     answer.version += 1
     answer.updated_at = ctx.now
     answer.updated_role = ctx.role
@@ -79,80 +118,59 @@ def answer_save(ctx: Ctx) -> dict[str, Any]:
     return {"question_id": q.id, "number": q.number, "version": answer.version}
 
 
-def deadline_arg(ctx: Ctx) -> str:
-    value = text_arg(ctx.args, "deadline", 10)
-    if value:
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            raise CommandError("bad_args", "«deadline» phải là ngày dạng 2024-12-31.") from None
-    return value
+def apply_commitment(ctx: Ctx, c: Commitment, fields: CommitmentFields, sent: set[str]) -> None:
+    """Set the fields that were sent; names of cooperating agencies left blank are dropped."""
+    for key in sent & set(CommitmentFields.model_fields):
+        value = getattr(fields, key)
+        if key == "cooperating":
+            value = json.dumps([name for name in value if name], ensure_ascii=False)
+        setattr(c, key, value)
 
 
-def cooperating_arg(ctx: Ctx) -> str:
-    value = ctx.args.get("cooperating", [])
-    if not isinstance(value, list) or len(value) > MAX_COOPERATING:
-        raise CommandError(
-            "bad_args", f"«cooperating» phải là danh sách tối đa {MAX_COOPERATING} cơ quan."
-        )
-    names = []
-    for item in value:
-        if not isinstance(item, str) or len(item.strip()) > 200:
-            raise CommandError("bad_args", "Mỗi cơ quan phối hợp phải là chữ, tối đa 200 ký tự.")
-        if printable("cooperating", item).strip():
-            names.append(item.strip())
-    return json.dumps(names, ensure_ascii=False)
-
-
-def apply_commitment(ctx: Ctx, c: Commitment) -> None:
-    if "task" in ctx.args:
-        c.task = text_arg(ctx.args, "task", 2000, required=True)
-    if "lead_agency" in ctx.args:
-        c.lead_agency = text_arg(ctx.args, "lead_agency", 200)
-    if "cooperating" in ctx.args:
-        c.cooperating = cooperating_arg(ctx)
-    if "deadline" in ctx.args:
-        c.deadline = deadline_arg(ctx)
-
-
-def commitment_of(ctx: Ctx) -> Commitment:
-    cid = int_arg(ctx.args, "id", 1, 2**31)
-    c = ctx.session.get(Commitment, cid)
-    if c is None or c.conference_id != ctx.conf.id:
-        raise CommandError("not_found", f"Không có nhiệm vụ mã {cid}.", 404)
-    return c
+def commitment_kept(c: Commitment) -> dict[str, Any]:
+    return {
+        "task": c.task,
+        "lead_agency": c.lead_agency,
+        "cooperating": json.loads(c.cooperating or "[]"),
+        "deadline": c.deadline,
+    }
 
 
 @command(
     "commitment.add",
     "Thêm nhiệm vụ cho câu `question_id`: `task`, `lead_agency`, `cooperating` (danh sách), `deadline`.",
+    CommitmentAdd,
 )
-def commitment_add(ctx: Ctx) -> dict[str, Any]:
-    q = question_of(ctx)
-    if "task" not in ctx.args:
-        raise CommandError("missing", "Thiếu «task».")
+def commitment_add(ctx: Ctx, args: CommitmentAdd) -> dict[str, Any]:
+    q = own_row(ctx, Question, args.question_id, "câu hỏi")
     assert ctx.conf.id is not None and q.id is not None
     c = Commitment(conference_id=ctx.conf.id, question_id=q.id, task="", created_at=ctx.now)
-    apply_commitment(ctx, c)
+    apply_commitment(ctx, c, args, set(CommitmentFields.model_fields))
     ctx.session.add(c)
     ctx.session.flush()
     return {"id": c.id, "question_id": q.id, "version": c.version}
 
 
-@command("commitment.edit", "Sửa nhiệm vụ `id` (các trường như khi thêm); kèm `base_version`.")
-def commitment_edit(ctx: Ctx) -> dict[str, Any]:
-    c = commitment_of(ctx)
-    check_version(ctx, c.version, "Nhiệm vụ này")
-    apply_commitment(ctx, c)
+@command(
+    "commitment.edit",
+    "Sửa nhiệm vụ `id` (các trường như khi thêm); kèm `base_version`.",
+    CommitmentSave,
+)
+def commitment_edit(ctx: Ctx, args: CommitmentSave) -> dict[str, Any]:
+    c = own_row(ctx, Commitment, args.id, "nhiệm vụ")
+    check_version(args.base_version, c.version, "Nhiệm vụ này")
+    # What was sent over what is kept, checked whole as a new commitment would be.
+    fields = parse(CommitmentFields, {**commitment_kept(c), **ctx.args})
+    apply_commitment(ctx, c, fields, set(ctx.args))
     c.version += 1
     ctx.session.add(c)
     return {"id": c.id, "version": c.version}
 
 
-@command("commitment.remove", "Xoá nhiệm vụ `id`; kèm `base_version`.")
-def commitment_remove(ctx: Ctx) -> dict[str, Any]:
-    c = commitment_of(ctx)
-    check_version(ctx, c.version, "Nhiệm vụ này")
+@command("commitment.remove", "Xoá nhiệm vụ `id`; kèm `base_version`.", CommitmentSave)
+def commitment_remove(ctx: Ctx, args: CommitmentSave) -> dict[str, Any]:
+    c = own_row(ctx, Commitment, args.id, "nhiệm vụ")
+    check_version(args.base_version, c.version, "Nhiệm vụ này")
     ctx.session.delete(c)
     return {"id": c.id, "task": c.task}
 
@@ -160,36 +178,31 @@ def commitment_remove(ctx: Ctx) -> dict[str, Any]:
 @command(
     "commitment.status",
     "Theo dõi sau hội nghị: `status` (not_started, in_progress, done) và `note` của nhiệm vụ `id`.",
+    CommitmentStatus,
 )
-def commitment_status(ctx: Ctx) -> dict[str, Any]:
-    c = commitment_of(ctx)
-    status = ctx.args.get("status", c.status)
-    if not isinstance(status, str) or status not in COMMITMENT_STATUSES:
-        raise CommandError("bad_args", "«status» phải là not_started, in_progress hoặc done.")
-    c.status = status
-    if "note" in ctx.args:
-        c.note = text_arg(ctx.args, "note", 2000)
+def commitment_status(ctx: Ctx, args: CommitmentStatus) -> dict[str, Any]:
+    c = own_row(ctx, Commitment, args.id, "nhiệm vụ")
+    if "status" in args.model_fields_set:
+        c.status = args.status
+    status = c.status
+    if "note" in args.model_fields_set:
+        c.note = args.note
     c.version += 1
     ctx.session.add(c)
     return {"id": c.id, "status": status, "version": c.version}
 
 
-NOTICE_KEY = re.compile(r"^(opening|assessment|implementation|closing|[qc]:\d{1,9})$")
-
-
 @command(
     "notice.edit",
     'Sửa đoạn `key` của dự thảo thông báo kết luận (`text`; "" = về bản tự động); kèm `base_version`.',
+    NoticeEditArgs,
 )
-def notice_edit(ctx: Ctx) -> dict[str, Any]:
-    key = ctx.args.get("key")
-    if not isinstance(key, str) or not NOTICE_KEY.match(key):
-        raise CommandError("bad_args", "«key» không phải một đoạn của thông báo.")
-    text = text_arg(ctx.args, "text", 8000)
+def notice_edit(ctx: Ctx, args: NoticeEditArgs) -> dict[str, Any]:
+    key, text = args.key, args.text
     edit = ctx.session.exec(
         select(NoticeEdit).where(NoticeEdit.conference_id == ctx.conf.id, NoticeEdit.key == key)
     ).first()
-    check_version(ctx, edit.version if edit else 0, "Đoạn này")
+    check_version(args.base_version, edit.version if edit else 0, "Đoạn này")
     if not text:
         if edit is not None:
             ctx.session.delete(edit)
@@ -206,15 +219,21 @@ def notice_edit(ctx: Ctx) -> dict[str, Any]:
 @command(
     "notice.issuer",
     "Cơ quan ban hành thông báo: `parent` (UBND TỈNH …), `issuer` (VĂN PHÒNG), `place` (địa danh).",
+    None,  # any of NoticeIssuer's fields: checked whole, over what is kept
 )
 def notice_issuer(ctx: Ctx) -> dict[str, Any]:
     conf = ctx.conf
-    if "parent" in ctx.args:
-        conf.notice_issuer_parent = text_arg(ctx.args, "parent", 120, required=True)
-    if "issuer" in ctx.args:
-        conf.notice_issuer = text_arg(ctx.args, "issuer", 120, required=True)
-    if "place" in ctx.args:
-        conf.notice_place = text_arg(ctx.args, "place", 60, required=True)
+    kept = {
+        "parent": conf.notice_issuer_parent,
+        "issuer": conf.notice_issuer,
+        "place": conf.notice_place,
+    }
+    sent = {k: v for k, v in ctx.args.items() if k in kept}
+    issuer = parse(NoticeIssuer, {**kept, **sent}) if sent else None
+    if issuer is not None:
+        conf.notice_issuer_parent = issuer.parent
+        conf.notice_issuer = issuer.issuer
+        conf.notice_place = issuer.place
     return {
         "parent": conf.notice_issuer_parent,
         "issuer": conf.notice_issuer,

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from datetime import date
 from typing import Annotated, Any, TypeVar, get_args
 
 from annotated_types import Ge, Le, MaxLen, MinLen
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from live.commands.refusal import CommandError
@@ -62,6 +64,32 @@ def as_flag(value: Any) -> Any:
 
 
 Flag = Annotated[bool, BeforeValidator(as_flag)]  # true/false, also as a form sends it
+Version = Annotated[int, Field(ge=0, le=2**31)]  # the version a save started from (0: new)
+
+
+def one_of(allowed: Sequence[str]) -> AfterValidator:
+    """A text that must be one of `allowed` (a kind, a status…), declared where the values
+    are: `status: Annotated[str, one_of(COMMITMENT_STATUSES)]`."""
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise PydanticCustomError("one_of", "not one of", {"allowed": list(allowed)})
+        return value
+
+    return AfterValidator(check)
+
+
+def iso_date(value: str) -> str:
+    """ "" or a date as 2024-12-31."""
+    if value:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("iso_date", "not a date") from None
+    return value
+
+
+Day = Annotated[Text, Field(max_length=10), AfterValidator(iso_date)]  # "" or 2024-12-31
 
 
 class Args(BaseModel):
@@ -105,14 +133,16 @@ def is_required(model: type[BaseModel], field: str) -> bool:
 
 def field_refusal(model: type[BaseModel], error: Any) -> dict[str, str]:
     """One pydantic error as {field, code, message}, the message in Vietnamese."""
-    loc = error.get("loc") or ("",)
+    loc: tuple[Any, ...] = tuple(error.get("loc") or ("",))
     name = str(loc[0])
     kind = error.get("type", "")
     if kind in ("missing", "string_too_short"):
         return {"field": name, "code": "missing", "message": f"Thiếu «{name}»."}
-    if kind == "string_too_long":
-        limit = length_limit(model, name)
-        return {"field": name, "code": "too_long", "message": f"«{name}» dài quá {limit} ký tự."}
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(error.get("input"), str)):
+        limit = error.get("ctx", {}).get("max_length") or length_limit(model, name)
+        item = f" (mục {int(loc[1]) + 1})" if len(loc) > 1 and isinstance(loc[1], int) else ""
+        message = f"«{name}»{item} dài quá {limit} ký tự."
+        return {"field": name, "code": "too_long", "message": message}
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return out_of_range(name, *bounds(model, name)).fields[0]
     if kind == "unprintable":
@@ -123,6 +153,18 @@ def field_refusal(model: type[BaseModel], error: Any) -> dict[str, str]:
         message = f"«{name}» phải là chữ."
     elif kind == "bool_type":
         message = f"«{name}» phải là có/không (true/false)."
+    elif kind == "one_of":
+        allowed = [a or '""' for a in error.get("ctx", {}).get("allowed", [])]
+        message = f"«{name}» phải là {', '.join(allowed[:-1])} hoặc {allowed[-1]}."
+    elif kind == "iso_date":
+        message = f"«{name}» phải là ngày dạng 2024-12-31."
+    elif kind == "too_long":  # a list
+        limit = error.get("ctx", {}).get("max_length") or length_limit(model, name)
+        message = f"«{name}» có nhiều quá {limit} mục."
+    elif kind == "list_type":
+        message = f"«{name}» phải là một danh sách."
+    elif kind == "string_pattern_mismatch":
+        message = f"«{name}» không đúng dạng."
     elif kind == "literal_error":
         info = model.model_fields.get(name)
         allowed = [str(a) for a in get_args(info.annotation)] if info else []
