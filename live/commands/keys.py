@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from sqlmodel import select
 
 from live.access import ROLES
 from live.auth import new_key
-from live.commands import CommandError, Ctx, command
+from live.commands import Ctx, command
+from live.commands.args import Args, one_of
 from live.models import RoleKey
 
 
-@command("role.rotate", "Đổi khoá của vai trò `role`: liên kết cũ hết hiệu lực ngay.")
-def role_rotate(ctx: Ctx) -> dict[str, Any]:
-    role = ctx.args.get("role")
-    if not isinstance(role, str) or role not in ROLES:
-        raise CommandError("bad_args", "«role» phải là một trong: " + ", ".join(ROLES) + ".")
+class RoleRotate(Args):
+    role: Annotated[str, one_of(ROLES)]
+
+
+@command("role.rotate", "Đổi khoá của vai trò `role`: liên kết cũ hết hiệu lực ngay.", RoleRotate)
+def role_rotate(ctx: Ctx, args: RoleRotate) -> dict[str, Any]:
+    role = args.role
     rk = ctx.session.exec(
         select(RoleKey).where(RoleKey.conference_id == ctx.conf.id, RoleKey.role == role)
     ).one()
