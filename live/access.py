@@ -79,6 +79,9 @@ DOWNLOADS: dict[str, tuple[str, ...]] = {
     "audit": ADMIN,
     "frames": ADMIN,
 }
+# `delegate.add` without a `desk` (a delegate on the list, not a walk-in at the entrance):
+# the other roles that may send it add walk-ins only.
+ADD_PLANNED_DELEGATE = ADMIN
 # Command -> the roles that may send it.
 COMMANDS: dict[str, tuple[str, ...]] = {
     # access

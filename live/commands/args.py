@@ -156,6 +156,8 @@ def field_refusal(model: type[BaseModel], error: Any) -> dict[str, str]:
     elif kind == "one_of":
         allowed = [a or '""' for a in error.get("ctx", {}).get("allowed", [])]
         message = f"«{name}» phải là {', '.join(allowed[:-1])} hoặc {allowed[-1]}."
+    elif kind == "vi":  # a rule of the domain, its message already in Vietnamese
+        message = str(error.get("msg", ""))
     elif kind == "iso_date":
         message = f"«{name}» phải là ngày dạng 2024-12-31."
     elif kind == "too_long":  # a list

@@ -8,21 +8,15 @@ conference run one after another (see live.commands.execute).
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 from sqlmodel import select
 
-from live.commands import (
-    CommandError,
-    Ctx,
-    bool_arg,
-    command,
-    id_arg,
-    import_rows,
-    int_arg,
-    text_arg,
-    update,
-)
+from live import access
+from live.commands import CommandError, Ctx, command, import_rows, own_row, update
+from live.commands.args import Args, Flag, Id, Text, one_of, parse
 from live.imports import seat_code
 from live.models import CHECKIN_DESKS, GENDERS, Delegate, ListItem
 from live.protocol import MAX_ROWS, HallTooSmall, assign_seats
@@ -30,12 +24,51 @@ from live.protocol import MAX_ROWS, HallTooSmall, assign_seats
 MAX_DELEGATES = 5000  # a hall of 2,500 and its reserves; check-in is patched by row (live.keyed)
 
 
-def delegate_of(ctx: Ctx, key: str = "id") -> Delegate:
-    did = id_arg(ctx.args, key)
-    d = ctx.session.get(Delegate, did)
-    if d is None or d.conference_id != ctx.conf.id:
-        raise CommandError("not_found", f"Không có đại biểu mã {did}.", 404)
-    return d
+def seat_of(value: str) -> str:
+    """ "" or a seat as the hall names it: "a5" and "A 05" are "A05"."""
+    if value and seat_code(value) is None:
+        raise PydanticCustomError("vi", "Ghế ghi dạng chữ của hàng + số ghế, ví dụ A05.")
+    return seat_code(value) or ""
+
+
+class DelegateFields(Args):
+    """A delegate, as `delegate.add` and each row of `delegate.import` send it."""
+
+    name: Text = Field(min_length=1, max_length=120)
+    gender: Annotated[Text, Field(max_length=10), one_of(("", *GENDERS))] = ""
+    position: Text = Field("", max_length=200)
+    unit: Text = Field("", max_length=200)  # free text, matched to the unit list when it matches
+    group: Text = Field("", max_length=200)  # one of the group list: checked as it runs
+    rank: int = Field(100, ge=1, le=999)
+    seat: Annotated[Text, Field(max_length=10), AfterValidator(seat_of)] = ""
+
+
+class DelegateAdd(DelegateFields):
+    # A walk-in, checked in at this desk at once ("" from a form: none).
+    desk: Annotated[int | None, BeforeValidator(lambda v: None if v == "" else v)] = Field(
+        None, ge=1, le=CHECKIN_DESKS
+    )
+
+
+class DelegateId(Args):
+    id: Id
+
+
+class Checkin(Args):
+    """By `id`, or by `code` (the badge's), at desk `desk`."""
+
+    id: Id | None = None
+    code: Text = Field("", max_length=40)
+    desk: int = Field(ge=1, le=CHECKIN_DESKS)
+
+
+class Documents(DelegateId):
+    given: Flag = True
+
+
+class Seating(Args):
+    rows: int = Field(ge=1, le=MAX_ROWS)
+    per_row: int = Field(ge=1, le=99)
 
 
 def groups(ctx: Ctx) -> list[ListItem]:
@@ -52,32 +85,16 @@ def delegates(ctx: Ctx) -> list[Delegate]:
     return list(ctx.session.exec(select(Delegate).where(Delegate.conference_id == ctx.conf.id)))
 
 
-def delegate_fields(ctx: Ctx, args: dict[str, Any], partial: bool) -> dict[str, Any]:
-    """The checked fields of a delegate (`partial`: only those given)."""
-    fields: dict[str, Any] = {}
-    if not partial or "name" in args:
-        fields["name"] = text_arg(args, "name", 120, required=True)
-    if not partial or "gender" in args:
-        gender = text_arg(args, "gender", 10)
-        if gender and gender not in GENDERS:
-            raise CommandError("bad_args", "«gender» phải là Nam, Nữ hoặc để trống.")
-        fields["gender"] = gender
-    for key in ("position", "unit"):
-        if not partial or key in args:
-            fields[key] = text_arg(args, key, 200)
-    if not partial or "group" in args:
-        group = text_arg(args, "group", 200)
-        names = [g.name for g in groups(ctx)]
-        if group and group not in names:
-            raise CommandError("bad_args", f"Thành phần «{group}» không có trong danh sách.")
-        fields["group_name"] = group
-    if not partial or "rank" in args:
-        fields["rank"] = int_arg({"rank": 100, **args}, "rank", 1, 999)
-    if not partial or "seat" in args:
-        seat = text_arg(args, "seat", 10)
-        if seat and seat_code(seat) is None:
-            raise CommandError("bad_args", "Ghế ghi dạng chữ của hàng + số ghế, ví dụ A05.")
-        fields["seat"] = seat_code(seat) or ""
+def columns(ctx: Ctx, d: DelegateFields, group_sent: bool = True) -> dict[str, Any]:
+    """A delegate's columns; its group (when sent) checked against the group list."""
+    fields = d.model_dump(include=set(DelegateFields.model_fields))
+    group = fields.pop("group")
+    if group_sent and group and group not in [g.name for g in groups(ctx)]:
+        message = f"Thành phần «{group}» không có trong danh sách."
+        raise CommandError(
+            "bad_args", message, 400, [{"field": "group", "code": "bad_args", "message": message}]
+        )
+    fields["group_name"] = group
     return fields
 
 
@@ -107,16 +124,15 @@ def add_delegate(ctx: Ctx, fields: dict[str, Any]) -> Delegate:
     "delegate.add",
     "Thêm đại biểu (`name`, `gender`, `position`, `unit`, `group`, `rank`, `seat`); có `desk` "
     "= đại biểu đến trực tiếp, ghi có mặt tại bàn đó.",
+    DelegateAdd,
 )
-def delegate_add(ctx: Ctx) -> dict[str, Any]:
+def delegate_add(ctx: Ctx, args: DelegateAdd) -> dict[str, Any]:
     if len(delegates(ctx)) >= MAX_DELEGATES:
         raise CommandError("too_many", f"Danh sách có tối đa {MAX_DELEGATES} đại biểu.", 409)
-    fields = delegate_fields(ctx, ctx.args, False)
-    desk = ctx.args.get("desk")
-    if desk not in (None, ""):
-        desk = int_arg(ctx.args, "desk", 1, CHECKIN_DESKS)
-        fields.update(walk_in=True, checked_in_at=ctx.now, checkin_desk=desk)
-    elif ctx.role != "admin":
+    fields = columns(ctx, args)
+    if args.desk is not None:
+        fields.update(walk_in=True, checked_in_at=ctx.now, checkin_desk=args.desk)
+    elif ctx.role not in access.ADD_PLANNED_DELEGATE:
         raise CommandError("bad_args", "Bàn đón tiếp chỉ thêm đại biểu đến trực tiếp (cần «desk»).")
     d = add_delegate(ctx, fields)
     return {
@@ -135,24 +151,32 @@ def delegate_add(ctx: Ctx) -> dict[str, Any]:
 def delegate_import(ctx: Ctx) -> dict[str, Any]:
     room = MAX_DELEGATES - len(delegates(ctx))
     added = import_rows(
-        ctx, room, "đại biểu", lambda row: add_delegate(ctx, delegate_fields(ctx, row, False))
+        ctx,
+        room,
+        "đại biểu",
+        lambda row: add_delegate(ctx, columns(ctx, parse(DelegateFields, row))),
     )
     codes = [d.code for d in added]
     return {"count": len(codes), "first": codes[0], "last": codes[-1]}
 
 
-@command("delegate.edit", "Sửa đại biểu `id` (các trường gửi kèm, như khi thêm).")
-def delegate_edit(ctx: Ctx) -> dict[str, Any]:
-    d = delegate_of(ctx)
-    fields = delegate_fields(ctx, ctx.args, True)
+@command("delegate.edit", "Sửa đại biểu `id` (các trường gửi kèm, như khi thêm).", DelegateId)
+def delegate_edit(ctx: Ctx, args: DelegateId) -> dict[str, Any]:
+    d = own_row(ctx, Delegate, args.id, "đại biểu")
+    # What was sent over what is kept, checked whole as a new delegate would be.
+    kept = {name: getattr(d, name) for name in DelegateFields.model_fields if name != "group"}
+    merged = parse(DelegateFields, {**kept, "group": d.group_name, **ctx.args})
+    fields = columns(ctx, merged, "group" in ctx.args)
+    sent = {("group_name" if k == "group" else k) for k in ctx.args}
+    fields = {k: v for k, v in fields.items() if k in sent}
     check_seat_free(ctx, fields.get("seat", ""), d)
     update(ctx, d, fields)
     return {"id": d.id, **fields}
 
 
-@command("delegate.remove", "Xoá đại biểu `id` khỏi danh sách.")
-def delegate_remove(ctx: Ctx) -> dict[str, Any]:
-    d = delegate_of(ctx)
+@command("delegate.remove", "Xoá đại biểu `id` khỏi danh sách.", DelegateId)
+def delegate_remove(ctx: Ctx, args: DelegateId) -> dict[str, Any]:
+    d = own_row(ctx, Delegate, args.id, "đại biểu")
     ctx.session.delete(d)
     return {"id": d.id, "code": d.code, "name": d.name}
 
@@ -161,19 +185,24 @@ def delegate_remove(ctx: Ctx) -> dict[str, Any]:
     "delegate.checkin",
     "Ghi đại biểu có mặt: `id` hoặc `code` (mã trên thẻ), tại bàn `desk` (1–4). Đã có mặt "
     "thì bị từ chối, nên không đếm hai lần.",
+    Checkin,
 )
-def delegate_checkin(ctx: Ctx) -> dict[str, Any]:
-    desk = int_arg(ctx.args, "desk", 1, CHECKIN_DESKS)
-    if "code" in ctx.args:
-        code = text_arg(ctx.args, "code", 40, required=True).upper()
+def delegate_checkin(ctx: Ctx, args: Checkin) -> dict[str, Any]:
+    desk = args.desk
+    if "code" in args.model_fields_set:
+        code = args.code.upper()
+        if not code:
+            raise CommandError("missing", "Thiếu «code».")
         found = ctx.session.exec(
             select(Delegate).where(Delegate.conference_id == ctx.conf.id, Delegate.code == code)
         ).first()
         if found is None:
             raise CommandError("not_found", f"Không có đại biểu mang mã {code}.", 404)
         d = found
+    elif args.id is None:
+        raise CommandError("bad_args", "Cần «id» hoặc «code» (mã trên thẻ) của đại biểu.")
     else:
-        d = delegate_of(ctx)
+        d = own_row(ctx, Delegate, args.id, "đại biểu")
     if d.checked_in_at is not None:
         at = time.strftime("%H:%M", time.localtime(d.checked_in_at))
         raise CommandError(
@@ -186,9 +215,9 @@ def delegate_checkin(ctx: Ctx) -> dict[str, Any]:
     return {"id": d.id, "code": d.code, "name": d.name, "seat": d.seat, "desk": desk}
 
 
-@command("delegate.checkin_undo", "Bỏ ghi có mặt của đại biểu `id` (ghi nhầm).")
-def delegate_checkin_undo(ctx: Ctx) -> dict[str, Any]:
-    d = delegate_of(ctx)
+@command("delegate.checkin_undo", "Bỏ ghi có mặt của đại biểu `id` (ghi nhầm).", DelegateId)
+def delegate_checkin_undo(ctx: Ctx, args: DelegateId) -> dict[str, Any]:
+    d = own_row(ctx, Delegate, args.id, "đại biểu")
     if d.checked_in_at is None:
         raise CommandError("not_checked_in", f"{d.name} chưa được ghi có mặt.", 409)
     d.checked_in_at = d.checkin_desk = None
@@ -199,10 +228,11 @@ def delegate_checkin_undo(ctx: Ctx) -> dict[str, Any]:
 @command(
     "delegate.documents",
     "Ghi đã phát tài liệu và chế độ đại biểu cho `id` (`given` = true/false).",
+    Documents,
 )
-def delegate_documents(ctx: Ctx) -> dict[str, Any]:
-    d = delegate_of(ctx)
-    given = bool_arg(ctx.args, "given", True)
+def delegate_documents(ctx: Ctx, args: Documents) -> dict[str, Any]:
+    d = own_row(ctx, Delegate, args.id, "đại biểu")
+    given = args.given
     d.documents_at = ctx.now if given else None
     ctx.session.add(d)
     return {"id": d.id, "name": d.name, "given": given}
@@ -215,10 +245,10 @@ def delegate_documents(ctx: Ctx) -> dict[str, Any]:
     "seats.assign",
     "Xếp ghế cho mọi đại biểu trong hội trường `rows` hàng × `per_row` ghế: đại biểu được "
     "giới thiệu tên (theo thứ tự lễ tân) ở hàng đầu, rồi từng đơn vị ngồi cạnh nhau.",
+    Seating,
 )
-def seats_assign(ctx: Ctx) -> dict[str, Any]:
-    rows = int_arg(ctx.args, "rows", 1, MAX_ROWS)
-    per_row = int_arg(ctx.args, "per_row", 1, 99)
+def seats_assign(ctx: Ctx, args: Seating) -> dict[str, Any]:
+    rows, per_row = args.rows, args.per_row
     units = list(
         ctx.session.exec(
             select(ListItem)
