@@ -9,7 +9,6 @@ commands serve the screens' buttons (over the websocket) and the HTTP API.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from live import access
-from live.commands.args import Args, parse
+from live.commands.args import UNPRINTABLE, Args, parse
 from live.commands.refusal import CommandError
 from live.effects import Effects, collecting
 from live.models import AgendaStep, Conference, Event
@@ -282,11 +281,6 @@ def int_arg(args: dict[str, Any], key: str, lo: int, hi: int) -> int:
     return value
 
 
-# What XML 1.0 cannot hold (C0 controls but tab and line breaks, U+FFFE, U+FFFF): text with
-# them would break the Word and Excel exports of the whole conference.
-UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def parse_json(data: str | bytes) -> Any:
     """JSON sent by a client, or ValueError: also for nesting too deep for the parser, and
     for lone surrogates ("\\ud800"), which no reply, database or export can encode."""
@@ -317,20 +311,6 @@ def text_arg(args: dict[str, Any], key: str, limit: int, required: bool = False)
     if len(value) > limit:
         raise CommandError("too_long", f"«{key}» dài quá {limit} ký tự.")
     return value
-
-
-def bool_arg(args: dict[str, Any], key: str, default: bool | None = None) -> bool:
-    """A true/false argument (a form's checkbox sends "1"/"" or true/false)."""
-    value = args.get(key, default)
-    if value in (True, 1, "1", "true", "on"):
-        return True
-    if value in (False, 0, "0", "false", "", None) and not (value is None and default is None):
-        return False
-    raise CommandError("bad_args", f"«{key}» phải là có/không (true/false).")
-
-
-def id_arg(args: dict[str, Any], key: str = "id") -> int:
-    return int_arg(args, key, 1, 2**31)
 
 
 T = TypeVar("T")

@@ -136,9 +136,10 @@ def field_refusal(model: type[BaseModel], error: Any) -> dict[str, str]:
     loc: tuple[Any, ...] = tuple(error.get("loc") or ("",))
     name = str(loc[0])
     kind = error.get("type", "")
-    if kind in ("missing", "string_too_short"):
+    text = isinstance(error.get("input"), str)
+    if kind in ("missing", "string_too_short") or (kind == "too_short" and text):
         return {"field": name, "code": "missing", "message": f"Thiếu «{name}»."}
-    if kind == "string_too_long" or (kind == "too_long" and isinstance(error.get("input"), str)):
+    if kind == "string_too_long" or (kind == "too_long" and text):
         limit = error.get("ctx", {}).get("max_length") or length_limit(model, name)
         item = f" (mục {int(loc[1]) + 1})" if len(loc) > 1 and isinstance(loc[1], int) else ""
         message = f"«{name}»{item} dài quá {limit} ký tự."

@@ -6,23 +6,16 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 from sqlmodel import select
 
 from live.auth import ensure_role_keys
-from live.commands import (
-    CommandError,
-    Ctx,
-    bool_arg,
-    command,
-    int_arg,
-    store_order,
-    text_arg,
-    update,
-)
+from live.commands import CommandError, Ctx, command, store_order, update
+from live.commands.args import Args, Day, Flag, Text, one_of, parse, within
 from live.models import (
     LIST_KIND_NAMES,
     LIST_KINDS,
@@ -40,41 +33,36 @@ from live.models import (
 )
 
 MAX_LIST = 300
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+SLUG = r"^[a-z0-9][a-z0-9-]{1,39}$"
+Title = Annotated[Text, Field(min_length=1, max_length=300)]
 
 
 # --- the conference ------------------------------------------------------------------------
 
 
-def date_arg(args: dict[str, Any], key: str) -> str:
-    value = text_arg(args, key, 10)
-    if value:
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            raise CommandError("bad_args", f"«{key}» phải là ngày dạng 2025-07-05.") from None
-    return value
+class ConferenceDetails(Args):
+    """The conference's details as they stand after `conference.edit` (fields not sent are
+    kept; the title may not be left empty)."""
+
+    title: Title
+    date: Day = ""
+    starts_at: Text = Field("", max_length=5, pattern=r"^(([01]\d|2[0-3]):[0-5]\d)?$")  # 08:00
+    venue: Text = Field("", max_length=200)
+    organiser: Text = Field("", max_length=200)
+    banner: Text = Field("", max_length=600)
 
 
 @command(
     "conference.edit",
     "Sửa thông tin hội nghị: `title`, `date`, `starts_at`, `venue`, `organiser`, `banner`.",
+    None,  # any of ConferenceDetails' fields: checked whole, over what is kept
 )
 def conference_edit(ctx: Ctx) -> dict[str, Any]:
-    conf, args = ctx.conf, ctx.args
-    changed = {}
-    if "title" in args:
-        changed["title"] = text_arg(args, "title", 300, required=True)
-    if "date" in args:
-        changed["date"] = date_arg(args, "date")
-    if "starts_at" in args:
-        starts_at = text_arg(args, "starts_at", 5)
-        if starts_at and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", starts_at):
-            raise CommandError("bad_args", "«starts_at» phải là giờ dạng 08:00.")
-        changed["starts_at"] = starts_at
-    for key, limit in (("venue", 200), ("organiser", 200), ("banner", 600)):
-        if key in args:
-            changed[key] = text_arg(args, key, limit)
+    conf = ctx.conf
+    names = set(ConferenceDetails.model_fields)
+    sent = {k: v for k, v in ctx.args.items() if k in names}
+    details = parse(ConferenceDetails, {**{n: getattr(conf, n) for n in names}, **sent})
+    changed = {k: getattr(details, k) for k in sent}
     for key, value in changed.items():
         setattr(conf, key, value)
     return changed
@@ -83,26 +71,32 @@ def conference_edit(ctx: Ctx) -> dict[str, Any]:
 # --- the agenda editor ---------------------------------------------------------------------
 
 
-def step_fields(ctx: Ctx, partial: bool) -> dict[str, Any]:
-    args, fields = ctx.args, {}
-    if not partial or "kind" in args:
-        kind = args.get("kind", "ceremony")
-        if kind not in STEP_KINDS:
-            raise CommandError("bad_args", "«kind» phải là một trong: " + ", ".join(STEP_KINDS))
-        fields["kind"] = kind
-    if not partial or "title" in args:
-        fields["title"] = text_arg(args, "title", 300, required=True)
-    if not partial or "speaker" in args:
-        fields["speaker"] = text_arg(args, "speaker", 200)
-    if not partial or "mc_script" in args:
-        fields["mc_script"] = text_arg(args, "mc_script", 20000)
-    if not partial or "planned_minutes" in args:
-        fields["planned_minutes"] = int_arg(
-            {"planned_minutes": 5, **args}, "planned_minutes", 1, 600
-        )
-    if not partial or "show_timer" in args:
-        fields["show_timer"] = bool_arg(args, "show_timer", False)
-    return fields
+class StepFields(Args):
+    """A step of the programme, as `step.add` sends it (and an edit leaves it)."""
+
+    kind: Annotated[str, one_of(STEP_KINDS)] = "ceremony"
+    title: Title
+    speaker: Text = Field("", max_length=200)
+    mc_script: Text = Field("", max_length=20000)
+    planned_minutes: int = Field(5, ge=1, le=600)
+    show_timer: Flag = False
+
+
+class StepAt(Args):
+    position: int = Field(ge=1)  # up to the last step: checked as it runs
+
+
+class StepMove(StepAt):
+    to: int = Field(ge=1)  # as position
+
+
+def step_fields(ctx: Ctx, step: AgendaStep | None) -> dict[str, Any]:
+    """The step's fields that were sent, checked whole over what `step` keeps (or as a new
+    step's, for none)."""
+    names = set(StepFields.model_fields)
+    kept = {n: getattr(step, n) for n in names} if step else {}
+    fields = parse(StepFields, {**kept, **ctx.args})
+    return {k: getattr(fields, k) for k in names if step is None or k in ctx.args}
 
 
 def renumber(ctx: Ctx, steps: list[AgendaStep]) -> None:
@@ -123,19 +117,19 @@ def follow_current(ctx: Ctx, before: list[AgendaStep], after: list[AgendaStep]) 
         ctx.conf.current_position = after.index(before[pos - 1]) + 1
 
 
-def step_at(ctx: Ctx) -> AgendaStep:
+def step_at(ctx: Ctx, position: int) -> AgendaStep:
     if not ctx.steps:
         raise CommandError("not_found", "Chương trình chưa có bước nào.", 404)
-    return ctx.steps[int_arg(ctx.args, "position", 1, len(ctx.steps)) - 1]
+    return ctx.steps[within("position", position, 1, len(ctx.steps)) - 1]
 
 
-@command("step.add", "Thêm bước vào cuối chương trình (`kind`, `title`, `speaker`, …).")
-def step_add(ctx: Ctx) -> dict[str, Any]:
+@command("step.add", "Thêm bước vào cuối chương trình (`kind`, `title`, `speaker`, …).", None)
+def step_add(ctx: Ctx) -> dict[str, Any]:  # StepFields, checked whole
     if len(ctx.steps) >= MAX_STEPS:
         raise CommandError("too_many", f"Chương trình có tối đa {MAX_STEPS} bước.", 409)
     assert ctx.conf.id is not None
     step = AgendaStep(
-        conference_id=ctx.conf.id, position=len(ctx.steps) + 1, **step_fields(ctx, False)
+        conference_id=ctx.conf.id, position=len(ctx.steps) + 1, **step_fields(ctx, None)
     )
     ctx.session.add(step)
     return {"position": step.position, "title": step.title}
@@ -145,17 +139,18 @@ def step_add(ctx: Ctx) -> dict[str, Any]:
     "step.edit",
     "Sửa bước `position` (các trường gửi kèm: `kind`, `title`, `speaker`, `mc_script`, "
     "`planned_minutes`, `show_timer`).",
+    StepAt,
 )
-def step_edit(ctx: Ctx) -> dict[str, Any]:
-    step = step_at(ctx)
-    fields = step_fields(ctx, True)
+def step_edit(ctx: Ctx, args: StepAt) -> dict[str, Any]:
+    step = step_at(ctx, args.position)
+    fields = step_fields(ctx, step)
     update(ctx, step, fields)
     return {"position": step.position, **{k: v for k, v in fields.items() if k != "mc_script"}}
 
 
-@command("step.remove", "Xoá bước `position` (không xoá được bước đang diễn ra).")
-def step_remove(ctx: Ctx) -> dict[str, Any]:
-    step = step_at(ctx)
+@command("step.remove", "Xoá bước `position` (không xoá được bước đang diễn ra).", StepAt)
+def step_remove(ctx: Ctx, args: StepAt) -> dict[str, Any]:
+    step = step_at(ctx, args.position)
     if step.position == ctx.conf.current_position:
         raise CommandError("step_running", "Đang diễn ra bước này: chuyển bước khác trước.", 409)
     after = [s for s in ctx.steps if s is not step]
@@ -167,10 +162,10 @@ def step_remove(ctx: Ctx) -> dict[str, Any]:
     return {"position": step.position, "title": step.title}
 
 
-@command("step.move", "Đưa bước `position` tới vị trí `to`.")
-def step_move(ctx: Ctx) -> dict[str, Any]:
-    step = step_at(ctx)
-    to = int_arg(ctx.args, "to", 1, len(ctx.steps))
+@command("step.move", "Đưa bước `position` tới vị trí `to`.", StepMove)
+def step_move(ctx: Ctx, args: StepMove) -> dict[str, Any]:
+    step = step_at(ctx, args.position)
+    to = within("to", args.to, 1, len(ctx.steps))
     before = list(ctx.steps)
     after = [s for s in before if s is not step]
     after.insert(to - 1, step)
@@ -224,11 +219,29 @@ def rename_uses(ctx: Ctx, kind: str, old: str, new: str) -> None:
                 ctx.session.add(c)
 
 
-def list_kind(ctx: Ctx) -> str:
-    kind = ctx.args.get("kind")
-    if kind not in LIST_KINDS:
-        raise CommandError("bad_args", "«kind» phải là một trong: " + ", ".join(LIST_KINDS))
-    return kind
+class ListName(Args):
+    kind: Annotated[str, one_of(LIST_KINDS)]  # field, agency, unit, group
+    name: Annotated[Text, Field(min_length=1, max_length=200)]
+
+
+class ListSettings(Args):
+    """A unit's quotas, a group's count of delegates introduced by name."""
+
+    delegate_quota: int = Field(20, ge=0, le=500)
+    gift_quota: int = Field(0, ge=0, le=500)
+    introduce: int = Field(0, ge=0, le=99)
+
+
+class ListAdd(ListName, ListSettings):
+    pass
+
+
+class ListEdit(ListName, ListSettings):
+    new_name: Text = Field("", max_length=200)  # "" = keep the name
+
+
+class ListMove(ListName):
+    to: int = Field(ge=1)  # up to the list's length: checked as it runs
 
 
 def list_items(ctx: Ctx, kind: str) -> list[ListItem]:
@@ -261,10 +274,10 @@ def check_new_name(items: list[ListItem], name: str, kind: str) -> None:
     "list.add",
     "Thêm `name` vào danh sách `kind` (field, agency, unit, group); đơn vị kèm "
     "`delegate_quota` (mặc định 20), `gift_quota`; thành phần kèm `introduce` (số người).",
+    ListAdd,
 )
-def list_add(ctx: Ctx) -> dict[str, Any]:
-    kind = list_kind(ctx)
-    name = text_arg(ctx.args, "name", 200, required=True)
+def list_add(ctx: Ctx, args: ListAdd) -> dict[str, Any]:
+    kind, name = args.kind, args.name
     items = list_items(ctx, kind)
     if len(items) >= MAX_LIST:
         raise CommandError("too_many", f"Danh sách có tối đa {MAX_LIST} mục.", 409)
@@ -272,20 +285,19 @@ def list_add(ctx: Ctx) -> dict[str, Any]:
     assert ctx.conf.id is not None
     item = ListItem(conference_id=ctx.conf.id, kind=kind, name=name, position=len(items) + 1)
     if kind == "unit":
-        item.delegate_quota = 20
-    apply_item_settings(ctx, item)
+        item.delegate_quota = args.delegate_quota
+    apply_item_settings(item, args)
     ctx.session.add(item)
     return {"kind": kind, "name": name}
 
 
-def apply_item_settings(ctx: Ctx, item: ListItem) -> None:
-    if item.kind == "unit":
-        if "delegate_quota" in ctx.args:
-            item.delegate_quota = int_arg(ctx.args, "delegate_quota", 0, 500)
-        if "gift_quota" in ctx.args:
-            item.gift_quota = int_arg(ctx.args, "gift_quota", 0, 500)
-    if item.kind == "group" and "introduce" in ctx.args:
-        item.introduce = int_arg(ctx.args, "introduce", 0, 99)
+def apply_item_settings(item: ListItem, args: ListSettings) -> None:
+    """The settings that were sent and that the item's kind has."""
+    sent = args.model_fields_set
+    own = {"unit": ("delegate_quota", "gift_quota"), "group": ("introduce",)}
+    for key in own.get(item.kind, ()):
+        if key in sent:
+            setattr(item, key, getattr(args, key))
 
 
 @command(
@@ -293,18 +305,19 @@ def apply_item_settings(ctx: Ctx, item: ListItem) -> None:
     "Sửa mục `name` của danh sách `kind`: `new_name` (đổi tên ở mọi nơi đã dùng), "
     "hạn mức `delegate_quota`/`gift_quota` (đơn vị), `introduce` (thành phần: số người "
     "đứng đầu được MC giới thiệu tên).",
+    ListEdit,
 )
-def list_edit(ctx: Ctx) -> dict[str, Any]:
-    kind = list_kind(ctx)
+def list_edit(ctx: Ctx, args: ListEdit) -> dict[str, Any]:
+    kind = args.kind
     items = list_items(ctx, kind)
-    item = find_item(items, text_arg(ctx.args, "name", 200, required=True), kind)
+    item = find_item(items, args.name, kind)
     old = item.name
-    new = text_arg(ctx.args, "new_name", 200) or old
+    new = args.new_name or old
     if new != old:
         check_new_name([i for i in items if i is not item], new, kind)
         item.name = new
         rename_uses(ctx, kind, old, new)
-    apply_item_settings(ctx, item)
+    apply_item_settings(item, args)
     ctx.session.add(item)
     return {
         "kind": kind,
@@ -316,22 +329,26 @@ def list_edit(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-@command("list.remove", "Xoá mục `name` khỏi danh sách `kind` (những nơi đã dùng giữ nguyên).")
-def list_remove(ctx: Ctx) -> dict[str, Any]:
-    kind = list_kind(ctx)
+@command(
+    "list.remove", "Xoá mục `name` khỏi danh sách `kind` (những nơi đã dùng giữ nguyên).", ListName
+)
+def list_remove(ctx: Ctx, args: ListName) -> dict[str, Any]:
+    kind = args.kind
     items = list_items(ctx, kind)
-    item = find_item(items, text_arg(ctx.args, "name", 200, required=True), kind)
+    item = find_item(items, args.name, kind)
     ctx.session.delete(item)
     store_order(ctx, [i for i in items if i is not item])
     return {"kind": kind, "name": item.name}
 
 
-@command("list.move", "Đưa mục `name` của danh sách `kind` tới vị trí `to` (thứ tự lễ tân).")
-def list_move(ctx: Ctx) -> dict[str, Any]:
-    kind = list_kind(ctx)
+@command(
+    "list.move", "Đưa mục `name` của danh sách `kind` tới vị trí `to` (thứ tự lễ tân).", ListMove
+)
+def list_move(ctx: Ctx, args: ListMove) -> dict[str, Any]:
+    kind = args.kind
     items = list_items(ctx, kind)
-    item = find_item(items, text_arg(ctx.args, "name", 200, required=True), kind)
-    to = int_arg(ctx.args, "to", 1, len(items))
+    item = find_item(items, args.name, kind)
+    to = within("to", args.to, 1, len(items))
     items.remove(item)
     items.insert(to - 1, item)
     store_order(ctx, items)
@@ -359,27 +376,36 @@ COPIED_SETTINGS = (
 )  # fmt: skip
 
 
+def slug_of(value: str) -> str:
+    """A conference's code in its URL: 2–40 of a–z, 0–9 and «-»."""
+    value = value.lower()
+    if not re.fullmatch(SLUG, value):
+        raise PydanticCustomError(
+            "vi", "Mã hội nghị: 2–40 ký tự a–z, 0–9 hoặc «-», bắt đầu bằng chữ hoặc số."
+        )
+    return value
+
+
+class NewConference(Args):
+    slug: Annotated[Text, Field(min_length=1, max_length=40), AfterValidator(slug_of)]
+    title: Title
+    date: Day = ""
+    copy_: Flag = Field(False, alias="copy")  # its programme, lists and settings
+
+
 @command(
     "conference.new",
     "Tạo hội nghị mới `slug`, `title`, `date`; `copy` = true: chép chương trình, danh sách, "
     "đơn vị và cài đặt của hội nghị này (không chép người, câu hỏi).",
+    NewConference,
 )
-def conference_new(ctx: Ctx) -> dict[str, Any]:
-    slug = text_arg(ctx.args, "slug", 40, required=True).lower()
-    if not SLUG.fullmatch(slug):
-        raise CommandError(
-            "bad_args", "Mã hội nghị: 2–40 ký tự a–z, 0–9 hoặc «-», bắt đầu bằng chữ hoặc số."
-        )
+def conference_new(ctx: Ctx, args: NewConference) -> dict[str, Any]:
+    slug = args.slug
     if ctx.session.exec(select(Conference.id).where(Conference.slug == slug)).first():
         raise CommandError("exists", f"Đã có hội nghị mã «{slug}».", 409)
-    copy = bool_arg(ctx.args, "copy", False)
+    copy = args.copy_
     source = ctx.conf
-    new = Conference(
-        slug=slug,
-        title=text_arg(ctx.args, "title", 300, required=True),
-        date=date_arg(ctx.args, "date"),
-        epoch=secrets.token_hex(8),
-    )
+    new = Conference(slug=slug, title=args.title, date=args.date, epoch=secrets.token_hex(8))
     if copy:
         new.banner = source.banner
         for key in COPIED_SETTINGS:
