@@ -187,7 +187,10 @@ class GroupCommit:
             # Commit before push: every screen hears of the group before anyone is answered.
             for result in results:
                 if isinstance(result, Outcome):
-                    self.bus.publish(Commit(self.slug, result.seq, result.effects))
+                    try:
+                        self.bus.publish(Commit(self.slug, result.seq, result.effects))
+                    except Exception:  # the commit stands; its caller must still be answered
+                        log.exception("could not publish commit %s of %s", result.seq, self.slug)
             for (_, answer), result in zip(group, results, strict=True):
                 if answer.done():  # the caller went away (its command still happened)
                     continue

@@ -190,3 +190,15 @@ def test_a_status_refusal_names_the_allowed_values(engine):
     with pytest.raises(CommandError) as e:
         execute(engine, "demo", "secretary", "commitment.status", {"id": 1, "status": "xong"})
     assert e.value.message == "«status» phải là not_started, in_progress hoặc done."
+
+
+def test_a_pattern_refusal_says_what_is_expected(engine):
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "admin", "conference.edit", {"starts_at": "8h"})
+    assert (e.value.code, e.value.message) == ("bad_args", "«starts_at» phải là giờ dạng 08:00.")
+    with pytest.raises(CommandError) as e:
+        execute(engine, "demo", "secretary", "notice.edit", {"key": "x", "base_version": 0})
+    assert e.value.message == "«key» không phải một đoạn của thông báo."
+    assert execute(engine, "demo", "admin", "conference.edit", {"starts_at": ""}).payload == {
+        "starts_at": ""
+    }

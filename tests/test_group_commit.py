@@ -73,3 +73,16 @@ def test_a_failed_commit_answers_every_command_of_its_group(settings, monkeypatc
         assert all(isinstance(r, OSError) for r in client.portal.call(burst))
         monkeypatch.setattr(runtime, "execute_batch", execute_batch)
         assert client.portal.call(live.run_command, *submit(5)).seq == 1  # the writer goes on
+
+
+def test_a_commit_whose_publishing_fails_is_still_answered(settings):
+    with TestClient(create_app(settings)) as client:
+        live = client.app.state.live
+
+        def broken(commit):
+            raise RuntimeError("a subscriber's bug")
+
+        live.bus.subscribe(broken)
+        outcome = client.portal.call(live.run_command, *submit(1))
+        assert outcome.seq == 1  # answered, not left waiting
+        assert client.portal.call(live.run_command, *submit(2)).seq == 2

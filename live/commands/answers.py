@@ -14,7 +14,7 @@ from pydantic import Field
 from sqlmodel import select
 
 from live.commands import CommandError, Ctx, command, own_row
-from live.commands.args import Args, Day, Id, Text, Version, one_of, parse
+from live.commands.args import Args, Day, Id, Text, Version, matching, one_of, parse
 from live.models import (
     ANSWER_OUTCOMES,
     COMMITMENT_STATUSES,
@@ -71,7 +71,14 @@ class CommitmentStatus(CommitmentId):
 
 
 class NoticeEditArgs(Args):
-    key: str = Field(pattern=r"^(opening|assessment|implementation|closing|[qc]:\d{1,9})$")
+    key: Annotated[
+        Text,
+        Field(min_length=1, max_length=20),
+        matching(
+            r"(opening|assessment|implementation|closing|[qc]:\d{1,9})",
+            "«key» không phải một đoạn của thông báo.",
+        ),
+    ]
     text: Text = Field("", max_length=8000)  # "" = back to the drafted text
     base_version: Version
 

@@ -79,6 +79,18 @@ def one_of(allowed: Sequence[str]) -> AfterValidator:
     return AfterValidator(check)
 
 
+def matching(pattern: str, message: str) -> AfterValidator:
+    """A text that is "" or matches `pattern`; else refused with `message` (Vietnamese)."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if value and not compiled.fullmatch(value):
+            raise PydanticCustomError("vi", message)
+        return value
+
+    return AfterValidator(check)
+
+
 def iso_date(value: str) -> str:
     """ "" or a date as 2024-12-31."""
     if value:

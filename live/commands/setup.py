@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from live.auth import ensure_role_keys
 from live.commands import CommandError, Ctx, command, store_order, update
-from live.commands.args import Args, Day, Flag, Text, one_of, parse, within
+from live.commands.args import Args, Day, Flag, Text, matching, one_of, parse, within
 from live.models import (
     LIST_KIND_NAMES,
     LIST_KINDS,
@@ -46,7 +46,11 @@ class ConferenceDetails(Args):
 
     title: Title
     date: Day = ""
-    starts_at: Text = Field("", max_length=5, pattern=r"^(([01]\d|2[0-3]):[0-5]\d)?$")  # 08:00
+    starts_at: Annotated[
+        Text,
+        Field(max_length=5),
+        matching(r"([01]\d|2[0-3]):[0-5]\d", "«starts_at» phải là giờ dạng 08:00."),
+    ] = ""
     venue: Text = Field("", max_length=200)
     organiser: Text = Field("", max_length=200)
     banner: Text = Field("", max_length=600)
