@@ -58,13 +58,15 @@ def api_role(request: Request, slug: str) -> str | None:
 UNAUTHORIZED = ("unauthorized", "Thiếu hoặc sai mã truy cập (Authorization: Bearer <key>).")
 
 
-def refusal(request: Request, slug: str, allowed: set[str]) -> JSONResponse | None:
-    """401 without a valid key, 403 with a key of a role not `allowed`, else None."""
+def refusal(request: Request, slug: str, download: str) -> JSONResponse | None:
+    """401 without a valid key, 403 with a key of a role that may not take `download`
+    (live.access.DOWNLOADS), else None."""
     roles = api_roles(request, slug)
+    allowed = access.DOWNLOADS[download]
     if not roles:
         return api_error(401, *UNAUTHORIZED)
-    if not roles & allowed:
-        names = " hoặc ".join(access.ROLE_NAMES[r] for r in sorted(allowed))
+    if not roles.intersection(allowed):
+        names = " hoặc ".join(access.ROLE_NAMES[r] for r in allowed)
         return api_error(403, "forbidden", f"Chỉ {names} được tải tệp này.")
     return None
 
@@ -341,7 +343,7 @@ async def api_audit(request: Request) -> Response:
     slug, fmt = request.path_params["slug"], request.path_params["fmt"]
     if fmt not in ("xlsx", "csv"):
         return api_error(404, "not_found", "Không có tệp này.")
-    if refused := refusal(request, slug, set(access.DOWNLOADS["audit"])):
+    if refused := refusal(request, slug, "audit"):
         return refused
     f = audit.AuditFilter.of(request.query_params)
     page = await asyncio.to_thread(audit.load_events, live.engine, slug, f, 0, None)
@@ -364,7 +366,7 @@ async def api_frames(request: Request) -> Response:
     """The projector's frames for the replay (role admin)."""
     live = live_of(request)
     slug = request.path_params["slug"]
-    if refused := refusal(request, slug, set(access.DOWNLOADS["frames"])):
+    if refused := refusal(request, slug, "frames"):
         return refused
     view = await live.aview(slug)
     if view is None or view.conference.id is None:
@@ -379,7 +381,7 @@ async def api_download(request: Request) -> Response:
     slug, name = request.path_params["slug"], request.path_params["name"]
     if name not in DOWNLOADS:
         return api_error(404, "not_found", "Không có tệp này.")
-    if refused := refusal(request, slug, set(access.DOWNLOADS["documents"])):
+    if refused := refusal(request, slug, "documents"):
         return refused
     view = await live.aview(slug)
     if view is None:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any, TypeVar, get_args
 
-from annotated_types import Ge, Le, MaxLen, MinLen
+from annotated_types import Ge, Le
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
@@ -130,17 +130,24 @@ def bounds(model: type[BaseModel], field: str) -> tuple[Any, Any]:
     return lo, hi
 
 
-def length_limit(model: type[BaseModel], field: str) -> int | None:
-    info = model.model_fields.get(field)
-    for m in info.metadata if info else ():
-        if isinstance(m, MaxLen):
-            return int(m.max_length)
-    return None
+# Pydantic's error types -> the Vietnamese message of a refused field ({name}: the field).
+MESSAGES = {
+    "unprintable": "«{name}» có ký tự điều khiển không hợp lệ.",
+    "int_type": "Thiếu «{name}» hoặc «{name}» không phải số nguyên.",
+    "int_parsing": "Thiếu «{name}» hoặc «{name}» không phải số nguyên.",
+    "int_from_float": "Thiếu «{name}» hoặc «{name}» không phải số nguyên.",
+    "string_type": "«{name}» phải là chữ.",
+    "bool_type": "«{name}» phải là có/không (true/false).",
+    "iso_date": "«{name}» phải là ngày dạng 2024-12-31.",
+    "list_type": "«{name}» phải là một danh sách.",
+    "too_long": "«{name}» có nhiều quá {max_length} mục.",  # a list (a text: below)
+}
 
 
-def is_required(model: type[BaseModel], field: str) -> bool:
-    info = model.model_fields.get(field)
-    return bool(info and (info.is_required() or any(isinstance(m, MinLen) for m in info.metadata)))
+def either(values: Sequence[Any]) -> str:
+    """ "live, hold hoặc blackout"."""
+    shown = [str(v) or '""' for v in values]
+    return f"{', '.join(shown[:-1])} hoặc {shown[-1]}" if len(shown) > 1 else "".join(shown)
 
 
 def field_refusal(model: type[BaseModel], error: Any) -> dict[str, str]:
@@ -148,42 +155,25 @@ def field_refusal(model: type[BaseModel], error: Any) -> dict[str, str]:
     loc: tuple[Any, ...] = tuple(error.get("loc") or ("",))
     name = str(loc[0])
     kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
     text = isinstance(error.get("input"), str)
     if kind in ("missing", "string_too_short") or (kind == "too_short" and text):
         return {"field": name, "code": "missing", "message": f"Thiếu «{name}»."}
     if kind == "string_too_long" or (kind == "too_long" and text):
-        limit = error.get("ctx", {}).get("max_length") or length_limit(model, name)
         item = f" (mục {int(loc[1]) + 1})" if len(loc) > 1 and isinstance(loc[1], int) else ""
-        message = f"«{name}»{item} dài quá {limit} ký tự."
+        message = f"«{name}»{item} dài quá {ctx.get('max_length')} ký tự."
         return {"field": name, "code": "too_long", "message": message}
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return out_of_range(name, *bounds(model, name)).fields[0]
-    if kind == "unprintable":
-        message = f"«{name}» có ký tự điều khiển không hợp lệ."
-    elif kind in ("int_type", "int_parsing", "int_from_float"):
-        message = f"Thiếu «{name}» hoặc «{name}» không phải số nguyên."
-    elif kind == "string_type":
-        message = f"«{name}» phải là chữ."
-    elif kind == "bool_type":
-        message = f"«{name}» phải là có/không (true/false)."
-    elif kind == "one_of":
-        allowed = [a or '""' for a in error.get("ctx", {}).get("allowed", [])]
-        message = f"«{name}» phải là {', '.join(allowed[:-1])} hoặc {allowed[-1]}."
-    elif kind == "vi":  # a rule of the domain, its message already in Vietnamese
+    if kind == "vi":  # a rule of the domain, its message already in Vietnamese
         message = str(error.get("msg", ""))
-    elif kind == "iso_date":
-        message = f"«{name}» phải là ngày dạng 2024-12-31."
-    elif kind == "too_long":  # a list
-        limit = error.get("ctx", {}).get("max_length") or length_limit(model, name)
-        message = f"«{name}» có nhiều quá {limit} mục."
-    elif kind == "list_type":
-        message = f"«{name}» phải là một danh sách."
-    elif kind == "string_pattern_mismatch":
-        message = f"«{name}» không đúng dạng."
+    elif kind == "one_of":
+        message = f"«{name}» phải là {either(ctx.get('allowed', []))}."
     elif kind == "literal_error":
         info = model.model_fields.get(name)
-        allowed = [str(a) for a in get_args(info.annotation)] if info else []
-        message = f"«{name}» phải là {', '.join(allowed[:-1])} hoặc {allowed[-1]}."
+        message = f"«{name}» phải là {either(get_args(info.annotation) if info else [])}."
+    elif kind in MESSAGES:
+        message = MESSAGES[kind].format(name=name, max_length=ctx.get("max_length"))
     else:
         message = f"«{name}» không hợp lệ."
     return {"field": name, "code": "bad_args", "message": message}
