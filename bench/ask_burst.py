@@ -372,7 +372,12 @@ async def floor_burst(args: argparse.Namespace, tmp: Path, rng: random.Random) -
 
             async def submit(i: int) -> None:
                 await asyncio.sleep(max(0.0, dues[i] - clock()))
-                form = {**hidden[i], "asker_name": f"Phone {i}", "text": f"Câu hỏi {i}"}
+                form = {
+                    **hidden[i],
+                    "asker_name": f"Phone {i}",
+                    "asker_unit": "Sở Y tế",
+                    "text": f"Câu hỏi {i}",
+                }
                 t0 = clock()
                 try:
                     r = await clients[i].post("/e/demo/ask", data=form)

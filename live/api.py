@@ -18,6 +18,7 @@ from live.commands import CommandError, parse_json
 from live.imports import TableReport, read_delegates, read_gifts, read_questions
 from live.minutes import followup_xlsx, minutes_csv, minutes_xlsx
 from live.notice import notice_docx, notice_of
+from live.openapi import openapi
 from live.render import View
 from live.runtime import live_of
 
@@ -108,6 +109,11 @@ async def api_state(request: Request) -> Response:
     )
 
 
+async def api_openapi(request: Request) -> Response:
+    """The OpenAPI 3.1 document of this API (live/openapi.py); no key needed."""
+    return JSONResponse(openapi())
+
+
 MAX_COMMAND_BODY = 16 * 1024 * 1024  # 2,000 imported questions of 4,000 characters fit
 
 
@@ -132,7 +138,7 @@ async def api_command(request: Request) -> Response:
         outcome = await live.run_command(slug, role, body["command"], body.get("args"))
     except CommandError as e:
         return refusal_of(e)
-    return JSONResponse({"ok": True, "seq": outcome.seq, "result": outcome.payload})
+    return JSONResponse({"ok": True, "seq": outcome.seq, "result": outcome.answer})
 
 
 def upload_role(request: Request, roles: tuple[str, ...], limit: int) -> str | JSONResponse:
@@ -292,7 +298,7 @@ async def api_import(request: Request) -> Response:
         {
             "ok": True,
             "seq": outcome.seq,
-            **outcome.payload,
+            **outcome.answer,
             "message": f"Đã nhập {len(rows)} {spec.noun}."
             + "".join(f"\nCảnh báo: {w}" for w in warnings),
             "warnings": warnings,

@@ -29,6 +29,7 @@ from live.api import (
     api_error,
     api_frames,
     api_import,
+    api_openapi,
     api_state,
     api_upload_media,
 )
@@ -170,6 +171,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/e/{slug}/frames", api_frames),
         Route("/e/{slug}/{screen}", screen_page),
         WebSocketRoute("/ws/e/{slug}", ws_endpoint),
+        Route("/api/openapi.json", api_openapi),
         Route("/api/e/{slug}/state", api_state),
         Route("/api/e/{slug}/commands", api_command, methods=["POST"]),
         Route("/api/e/{slug}/steps/{position:int}/media", api_upload_media, methods=["POST"]),

@@ -224,11 +224,10 @@ class RowCheck:
             if required:
                 self.add(column, f"thiếu {label}")
             return ""
-        if _key(given) in keys:
-            return keys[_key(given)]
-        close = difflib.get_close_matches(_key(given), keys, n=1, cutoff=0.5)
-        suggestion = keys[close[0]] if close else ""
-        hint = f" — có phải «{suggestion}»?" if close else ": hãy chọn theo danh sách"
+        spelling, suggestion = listed(given, keys)
+        if spelling is not None:
+            return spelling
+        hint = f" — có phải «{suggestion}»?" if suggestion else ": hãy chọn theo danh sách"
         self.add(column, f"{label} «{given}» không có trong danh sách{hint}", suggestion)
         return ""
 
@@ -420,6 +419,17 @@ def words(text: str) -> frozenset[str]:
 def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:
     common = len(x & y)
     return common / (len(x) + len(y) - common) if x or y else 1.0
+
+
+def listed(given: str, names: Mapping[str, str] | Iterable[str]) -> tuple[str | None, str]:
+    """The list's own spelling of `given` (matched without case, diacritics or punctuation),
+    or None and the closest item ("" when none is close). `names`: the list, or its names
+    by _key."""
+    keys = names if isinstance(names, Mapping) else {_key(n): n for n in names}
+    if _key(given) in keys:
+        return keys[_key(given)], ""
+    close = difflib.get_close_matches(_key(given), keys, n=1, cutoff=0.5)
+    return None, keys[close[0]] if close else ""
 
 
 def _key(text: str) -> str:

@@ -10,12 +10,14 @@ from datetime import date
 from urllib.parse import urlencode
 
 import segno
+from annotated_types import MaxLen
 from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from live import access, audit, auth
 from live.commands import CommandError
+from live.commands.floor import QuestionSubmit
 from live.models import Conference
 from live.runtime import Live, live_of
 
@@ -80,7 +82,7 @@ async def new_conference(request: Request) -> Response:
         except CommandError as e:
             error, status = e.message, e.status
         else:
-            slug = outcome.payload["slug"]
+            slug = outcome.answer["slug"]
             key = auth.role_keys(live.engine, slug)["admin"]
             auth.remember(request.session, slug, "admin", key)
             return RedirectResponse(f"/e/{slug}/admin", status_code=303)
@@ -164,7 +166,11 @@ async def screen_page(request: Request, screen: str | None = None) -> Response:
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
-ASK_FIELDS = {"asker_name": 200, "asker_unit": 200, "asker_position": 200, "text": 2000}
+# The public form's fields and their lengths, as question.submit declares them.
+ASK_FIELDS = {
+    name: next(m.max_length for m in info.metadata if isinstance(m, MaxLen))
+    for name, info in QuestionSubmit.model_fields.items()
+}
 
 
 def today() -> str:
@@ -215,7 +221,7 @@ async def ask_page(request: Request) -> Response:
         else:
             try:
                 outcome = await live.run_command(slug, access.AUDIENCE, "question.submit", values)
-                sent = outcome.payload["number"]
+                sent = outcome.answer["number"]
                 values = {
                     **dict.fromkeys(ASK_FIELDS, ""),
                     "asker_name": values["asker_name"],

@@ -23,6 +23,8 @@ from sqlmodel import Session, func, select
 from live.access import ROLE_NAMES
 from live.auth import link_label, link_path, opens_live_screen, role_links
 from live.collation import name_sort_key
+from live.commands import COMMANDS
+from live.commands.args import input_attributes
 from live.kept import KeptRows
 from live.keyed import Items, join
 from live.models import (
@@ -783,6 +785,15 @@ def load_view(
     return View(engine, conf, media_dir, kept=kept)
 
 
+def form_limits(command: str, field: str) -> Markup:
+    """`{{ limits("question.add", "text") }}` in a form: maxlength, min, max, required of
+    that argument, from the command's model (live.commands.args.input_attributes)."""
+    model = COMMANDS[command].args
+    if model is None:
+        raise LookupError(f"command {command!r} declares no argument model")
+    return Markup(input_attributes(model, field))
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(SCREENS_DIR),
@@ -807,6 +818,7 @@ def make_environment() -> Environment:
         LIST_KIND_NAMES=LIST_KIND_NAMES,
         GENDERS=GENDERS,
         CHECKIN_DESKS=CHECKIN_DESKS,
+        limits=form_limits,
     )
     env.filters["json_list"] = json.loads
     env.filters["dmy"] = dmy

@@ -117,7 +117,7 @@ async def handle_frame(
                     "id": request_id,
                     "ok": True,
                     "seq": outcome.seq,
-                    "result": outcome.payload,
+                    "result": outcome.answer,
                 },
             )
         except CommandError as e:

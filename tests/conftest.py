@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -152,14 +153,21 @@ class Server:
         )
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    srv = Server(db_path=tmp_path / "live.db", media_dir=tmp_path / "media")
+@contextmanager
+def running_server(root: Path) -> Iterator[Server]:
+    """A real server on a fresh demo database in `root`, stopped on the way out."""
+    srv = Server(db_path=root / "live.db", media_dir=root / "media")
     srv.start()
     try:
         yield srv
     finally:
         srv.stop()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    with running_server(tmp_path) as srv:
+        yield srv
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def test_an_answer_is_saved_and_each_save_bumps_its_version(engine):
         responder_agency="Sở Lao động - Thương binh và Xã hội",
         summary="Sở sẽ kiểm tra",
     )
-    assert out.payload["version"] == 1
+    assert out.answer["version"] == 1
     save(engine, question_id=q.id, base_version=1, outcome="answered")
     a = answer_of(engine, q.id)
     assert (a.version, a.outcome, a.summary, a.updated_role) == (
@@ -85,7 +85,7 @@ def test_commitments_add_edit_remove_with_versions(engine):
             "cooperating": ["Liên đoàn Lao động tỉnh", " ", "Ban Quản lý các khu công nghiệp tỉnh"],
             "deadline": "2024-09-30",
         },
-    ).payload
+    ).answer
     with Session(engine) as s:
         c = s.get(Commitment, added["id"])
     assert json.loads(c.cooperating) == [

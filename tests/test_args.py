@@ -115,7 +115,7 @@ def test_the_api_and_the_socket_answer_with_the_fields(settings, keys):
 
 def add_gift(engine, **fields):
     args = {"name": "Lò Thị Mai", "unit": "Liên đoàn Lao động huyện Lương Sơn", **fields}
-    return execute(engine, "demo", "admin", "gift.add", args).payload
+    return execute(engine, "demo", "admin", "gift.add", args).answer
 
 
 def test_an_edit_checks_what_was_sent_over_what_is_kept(engine):
@@ -149,7 +149,7 @@ def test_an_import_names_the_row_and_its_field(engine):
 )
 def test_a_flag_takes_what_a_form_sends(engine, sent, handed):
     r = add_gift(engine)
-    out = execute(engine, "demo", "mc", "gift.handed", {"id": r["id"], "handed": sent}).payload
+    out = execute(engine, "demo", "mc", "gift.handed", {"id": r["id"], "handed": sent}).answer
     assert out["handed"] is handed
 
 
@@ -157,14 +157,14 @@ def test_a_flag_takes_what_a_form_sends(engine, sent, handed):
 
 
 def test_a_commitment_edit_is_checked_whole_and_blank_agencies_are_dropped(engine):
-    q = execute(engine, "demo", "moderator", "question.add", {"text": "Nhà ở xã hội?"}).payload
+    q = execute(engine, "demo", "moderator", "question.add", {"text": "Nhà ở xã hội?"}).answer
     c = execute(
         engine,
         "demo",
         "secretary",
         "commitment.add",
         {"question_id": q["id"], "task": "Rà soát quỹ đất", "cooperating": ["Sở Xây dựng", " "]},
-    ).payload
+    ).answer
     edit = {"id": c["id"], "base_version": 1}
     with pytest.raises(CommandError) as e:
         execute(engine, "demo", "secretary", "commitment.edit", {**edit, "task": " "})
@@ -180,7 +180,7 @@ def test_a_commitment_edit_is_checked_whole_and_blank_agencies_are_dropped(engin
     out = execute(
         engine, "demo", "secretary", "commitment.edit", {**edit, "deadline": "2026-12-31"}
     )
-    assert out.payload["version"] == 2
+    assert out.answer["version"] == 2
     with pytest.raises(CommandError) as e:  # a save on top of a newer one
         execute(engine, "demo", "secretary", "commitment.edit", {**edit, "task": "Khác"})
     assert e.value.code == "conflict"
@@ -199,6 +199,6 @@ def test_a_pattern_refusal_says_what_is_expected(engine):
     with pytest.raises(CommandError) as e:
         execute(engine, "demo", "secretary", "notice.edit", {"key": "x", "base_version": 0})
     assert e.value.message == "«key» không phải một đoạn của thông báo."
-    assert execute(engine, "demo", "admin", "conference.edit", {"starts_at": ""}).payload == {
+    assert execute(engine, "demo", "admin", "conference.edit", {"starts_at": ""}).answer == {
         "starts_at": ""
     }

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlmodel import Session, select
 
+from live.auth import role_keys
 from live.commands import COMMANDS, Command, CommandError, Outcome, Request, execute, execute_batch
 from live.models import Conference, Event
 
@@ -54,6 +55,20 @@ def test_every_command_is_logged_with_role_and_payload(engine):
     assert event.type == "step.goto"
     assert event.actor_role == "admin"
     assert json.loads(event.payload)["to"] == 2
+
+
+def test_a_rotated_key_is_answered_to_the_admin_and_never_logged(engine):
+    """A command's answer and its audit are two things: the admin who rotates a key is told
+    it (to hand it on), the event log, which more people read, keeps only which role."""
+    outcome = execute(engine, "demo", "admin", "role.rotate", {"role": "mic"})
+    key = role_keys(engine, "demo")["mic"]
+    assert outcome.answer == {"role": "mic", "key": key}
+    assert outcome.audit == {"role": "mic"}
+    (event,) = events(engine)
+    assert json.loads(event.payload) == {"role": "mic"} and key not in event.payload
+    # a plain command's answer is its audit
+    outcome = execute(engine, "demo", "mc", "step.next")
+    assert outcome.answer == outcome.audit == {"from": 0, "to": 1, "title": outcome.answer["title"]}
 
 
 def test_entering_a_step_starts_its_timer_from_planned_minutes(engine):
@@ -172,7 +187,11 @@ def test_every_command_has_a_summary_for_the_docs():
 
 
 def ask(name: str, text: str = "Nhà ở xã hội cho công nhân khi nào có?") -> Request:
-    return Request("audience", "question.submit", {"asker_name": name, "text": text})
+    return Request(
+        "audience",
+        "question.submit",
+        {"asker_name": name, "asker_unit": "Công đoàn Khu công nghiệp", "text": text},
+    )
 
 
 def test_a_batch_applies_each_command_in_order_with_its_own_seq_and_event(engine):
@@ -218,7 +237,7 @@ def test_a_command_that_fails_midway_leaves_nothing_and_the_others_stand(engine,
     assert isinstance(crashed, RuntimeError)
     assert isinstance(refused, CommandError) and refused.code == "missing"
     assert (first.seq, last.seq) == (1, 2)
-    assert last.payload["number"] == first.payload["number"] + 1  # no number lost either
+    assert last.answer["number"] == first.answer["number"] + 1  # no number lost either
     c = state(engine)
     assert c.seq == 2 and c.mc_message != "nửa chừng"
     assert [e.seq for e in events(engine)] == [1, 2]

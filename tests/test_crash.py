@@ -606,7 +606,7 @@ def late_list() -> list[dict[str, str]]:
             "text": f"{LATE_MARK} Kiến nghị số {i} về nhà ở xã hội cho công nhân",
             "asker_name": f"Đoàn viên {i}",
             "asker_unit": "Công đoàn Khu công nghiệp Bờ trái Sông Đà",
-            "field": "Nhà ở",
+            "field": "Nhà ở xã hội",
         }
         for i in range(1, LATE_LIST + 1)
     ]

@@ -1,11 +1,14 @@
+import importlib.util
 import re
 from dataclasses import fields
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from live import access, cli
 from live.commands import COMMANDS
+from live.openapi import openapi
 from live.settings import Settings, settings_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,3 +55,31 @@ def test_ci_is_the_readme_test_command():
     assert re.search(r"^SYSTEM_PACKAGES := chromium\b", makefile, re.M)
     assert re.search(r"^test: system\b", makefile, re.M)
     assert "LIVE_ALLOW_NO_BROWSER" not in (ROOT / "tests" / "browser" / "conftest.py").read_text()
+
+
+def api_docs() -> ModuleType:
+    """tools/api_docs.py, the script that writes docs/api.md's command tables."""
+    spec = importlib.util.spec_from_file_location("api_docs", ROOT / "tools" / "api_docs.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_command_tables_are_as_generated_from_the_openapi_document():
+    """docs/api.md's command tables are what tools/api_docs.py writes (run it anew)."""
+    text = (ROOT / "docs" / "api.md").read_text()
+    assert api_docs().written(text, openapi()) == text, "run .venv/bin/python tools/api_docs.py"
+    assert api_docs().main(["--check"]) == 0
+
+
+def test_every_command_is_in_exactly_one_command_table():
+    tool = api_docs()
+    text = (ROOT / "docs" / "api.md").read_text()
+    names = [
+        row[1]
+        for region in tool.REGION.finditer(text)
+        for line in region[3].splitlines()
+        if (row := tool.ROW.match(line))
+    ]
+    assert sorted(names) == sorted(COMMANDS)

@@ -30,7 +30,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sqlalchemy.engine import Engine, Row
 
 from live.app import prepare_database
-from live.commands import COMMANDS, UNPRINTABLE, CommandError, execute
+from live.commands import COMMANDS, CommandError, execute
+from live.commands.args import UNPRINTABLE
 from live.db import make_engine
 from live.models import AT_MIC, Conference, Event, Question, QuestionAsker
 from live.settings import Settings
@@ -218,11 +219,18 @@ SOURCES = mostly(
 
 
 def id_refusal(value: Any, snap: Snap, *allowed: str) -> str | None:
-    """The refusal get_question must give for this id, or None."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        return "bad_args"
-    if not 1 <= value <= ID_LIMIT:
-        return "out_of_range"
+    """The refusal a command taking only this id must give, or None."""
+    return first_of(id_shape(value), id_state(value, snap, *allowed))
+
+
+def id_shape(value: Any) -> str | None:
+    """The refusal of an id that is not one (checked with the other arguments, in order)."""
+    return int_refusal(value, 1, ID_LIMIT)
+
+
+def id_state(value: Any, snap: Snap, *allowed: str) -> str | None:
+    """The refusal of an id of no question, or of one in the wrong state (checked as the
+    command runs, after every argument's shape)."""
     if value not in snap.qs:
         return "not_found"
     if allowed and snap.qs[value].status not in allowed:
@@ -320,7 +328,7 @@ class FloorMachine(RuleBasedStateMachine):
         assert outcome.seq == pre.conf.seq + 1
         assert post.conf.seq == self.seq0 + self.successes, "seq != number of successes"
         assert post.events[-1] == (outcome.seq, name, role)
-        return outcome.payload
+        return outcome.answer
 
     def changed(self) -> set[int]:
         """Ids of the questions the last command created or changed (the look-alike hints
@@ -384,10 +392,10 @@ class FloorMachine(RuleBasedStateMachine):
         valid_source = not give_source or (
             isinstance(source, str) and source in {"written", "floor", "phone"}
         )
-        expect = first_of(
-            None if valid_source else "bad_args",
+        expect = first_of(  # in the order of the model's fields
             text_refusal(name, 200, False),
             text_refusal(text, 4000, True),
+            None if valid_source else "bad_args",
         )
         if (out := self.run(role, "question.add", args, expect)) is None:
             return
@@ -450,11 +458,18 @@ class FloorMachine(RuleBasedStateMachine):
         assert all(self.q(qid).source == "written" for qid in new)
         assert self.snap.queue()[-len(rows) :] == new, "imported in order at the queue's end"
 
-    @rule(text=TEXTS, name=mostly(st.just("Đinh Văn Bình"), "", "  ", None, 4))
-    def submit(self, text: Any, name: Any) -> None:
-        args = {"text": text, "asker_name": name}
-        name_refusal = text_refusal(name, 200, True)
-        expect = first_of(name_refusal, text_refusal(text, 4000, True))
+    @rule(
+        text=TEXTS,
+        name=mostly(st.just("Đinh Văn Bình"), "", "  ", None, 4),
+        unit=mostly(st.just("Sở Y tế"), "", None, 4),
+    )
+    def submit(self, text: Any, name: Any, unit: Any) -> None:
+        args = {"text": text, "asker_name": name, "asker_unit": unit}
+        expect = first_of(
+            text_refusal(name, 200, True),
+            text_refusal(unit, 200, True),
+            text_refusal(text, 2000, True),  # a phone's limit
+        )
         if (out := self.run("audience", "question.submit", args, expect)) is None:
             return
         q = self.q(out["id"])
@@ -486,19 +501,23 @@ class FloorMachine(RuleBasedStateMachine):
         qid = self.pick(data, "pending", "queued", prefer=("pending",))
         into = self.pick(data, "pending", "queued", *AT_MIC, label="into", prefer=AT_MIC)
         args = {"id": qid, "into": into}
-        into_check = id_refusal(into, self.snap, "pending", "queued", *AT_MIC)
+        into_shape = id_shape(into)
+        into_state = id_state(into, self.snap, "pending", "queued", *AT_MIC)
         if data.draw(st.booleans(), label="by number"):  # the console's "merge into no. N"
             number = self.snap.qs[into].number if into in self.snap.qs else into
             args = {"id": qid, "into_number": number}
             numbers = {q.number: q.id for q in self.snap.qs.values()}
-            into_check = int_refusal(number, 1, ID_LIMIT) or (
-                id_refusal(numbers[number], self.snap, "pending", "queued", *AT_MIC)
+            into_shape = int_refusal(number, 1, ID_LIMIT)
+            into_state = (
+                id_state(numbers[number], self.snap, "pending", "queued", *AT_MIC)
                 if number in numbers
                 else "not_found"
             )
         expect = first_of(
-            id_refusal(qid, self.snap, "pending", "queued"),
-            into_check,
+            id_shape(qid),
+            into_shape,
+            id_state(qid, self.snap, "pending", "queued"),
+            into_state,
             "bad_args" if qid == into else None,
         )
         if self.run(role, "question.merge", args, expect) is None:
@@ -519,7 +538,9 @@ class FloorMachine(RuleBasedStateMachine):
     def internal(self, role: str, data: st.DataObject, internal: Any) -> None:
         qid = self.pick(data)
         expect = first_of(
-            id_refusal(qid, self.snap), None if isinstance(internal, bool) else "bad_args"
+            id_shape(qid),
+            None if isinstance(internal, bool) else "bad_args",
+            id_state(qid, self.snap),
         )
         if self.run(role, "question.internal", {"id": qid, "internal": internal}, expect) is None:
             return
@@ -542,9 +563,10 @@ class FloorMachine(RuleBasedStateMachine):
         if "text" in args:
             text_check = text_refusal(text, 4000, False) or (None if text.strip() else "missing")
         expect = first_of(
-            id_refusal(qid, self.snap, "pending", "queued", *AT_MIC),
+            id_shape(qid),
             text_refusal(agency, 200, False) if "agency" in args else None,
             text_check,
+            id_state(qid, self.snap, "pending", "queued", *AT_MIC),
         )
         if self.run(role, "question.edit", args, expect) is None:
             return
@@ -564,8 +586,9 @@ class FloorMachine(RuleBasedStateMachine):
     def move(self, role: str, data: st.DataObject, to: Any) -> None:
         qid = self.pick(data, "queued")
         expect = first_of(
-            id_refusal(qid, self.snap, "queued"),
+            id_shape(qid),
             None if to in ("up", "down", "top") else "bad_args",
+            id_state(qid, self.snap, "queued"),
         )
         queue = self.snap.queue()
         if self.run(role, "question.move", {"id": qid, "to": to}, expect) is None:
@@ -603,7 +626,9 @@ class FloorMachine(RuleBasedStateMachine):
         )
         busy = self.snap.occupied()
         expect = first_of(
-            id_refusal(qid, self.snap, "queued"),
+            id_shape(qid),
+            int_refusal(mic, 1, 8),  # what a conference may have; its own count is checked after
+            id_state(qid, self.snap, "queued"),
             int_refusal(mic, 1, count),
             "mic_busy" if mic in busy else None,
         )
@@ -650,8 +675,9 @@ class FloorMachine(RuleBasedStateMachine):
         if agency is not None:
             args["agency"] = agency
         expect = first_of(
-            id_refusal(qid, self.snap, "live", "on_deck"),
+            id_shape(qid),
             text_refusal(agency, 200, False) if agency is not None else None,
+            id_state(qid, self.snap, "live", "on_deck"),
         )
         if self.run(role, "question.answer", args, expect) is None:
             return
@@ -668,8 +694,9 @@ class FloorMachine(RuleBasedStateMachine):
     def close(self, role: str, data: st.DataObject, outcome: Any) -> None:
         qid = self.pick(data, "pending", "queued", *AT_MIC, prefer=AT_MIC)
         expect = first_of(
+            id_shape(qid),
             None if outcome in ("answered", "in_writing", "withdrawn") else "bad_args",
-            id_refusal(qid, self.snap, "pending", "queued", *AT_MIC),
+            id_state(qid, self.snap, "pending", "queued", *AT_MIC),
         )
         args = {"id": qid, "outcome": outcome}
         if self.run(role, "question.close", args, expect) is None:
@@ -690,9 +717,11 @@ class FloorMachine(RuleBasedStateMachine):
     def timer_action(self, role: str, data: st.DataObject, action: Any, seconds: Any) -> None:
         qid = self.pick(data, "live", "answering")
         expect = first_of(
-            id_refusal(qid, self.snap, "live", "answering"),
+            id_shape(qid),
             None if action in ("pause", "resume", "adjust") else "bad_args",
-            int_refusal(seconds, -600, 600) if action == "adjust" else None,
+            int_refusal(seconds, -600, 600) if seconds is not None else None,
+            "missing" if action == "adjust" and seconds is None else None,
+            id_state(qid, self.snap, "live", "answering"),
         )
         args = {"id": qid, "action": action, "seconds": seconds}
         if self.run(role, "question.timer", args, expect) is None:
@@ -760,13 +789,13 @@ class FloorMachine(RuleBasedStateMachine):
         args = {k: v for k, v in given.items() if v is not None}
         busy = [m for m in self.snap.occupied() if isinstance(mic_count, int) and m > mic_count]
         speaking = len(self.snap.with_status("live"))  # max_live may not drop below it
-        expect = first_of(
+        expect = first_of(  # every argument's shape first, then the floor's state
             int_refusal(mic_count, 1, 8) if "mic_count" in args else None,
-            "mic_busy" if "mic_count" in args and busy else None,
             int_refusal(max_live, 1, 8) if "max_live" in args else None,
-            "someone_live" if "max_live" in args and max_live < speaking else None,
             int_refusal(speak, 15, 3600) if "speak_seconds" in args else None,
             int_refusal(answer, 15, 3600) if "answer_seconds" in args else None,
+            "mic_busy" if "mic_count" in args and busy else None,
+            "someone_live" if "max_live" in args and max_live < speaking else None,
         )
         if self.run(role, "floor.settings", args, expect) is None:
             return
@@ -934,7 +963,7 @@ def press(
     role: str = "moderator",
     now: float = 1000.0,
 ) -> dict[str, Any]:
-    return execute(engine, SLUG, role, name, args or {}, now=now).payload
+    return execute(engine, SLUG, role, name, args or {}, now=now).answer
 
 
 def refusal(
@@ -978,11 +1007,14 @@ def test_someone_live_until_the_speaker_moves_to_the_answer(engine):
     # floor.next cannot make the waiting delegate speak either, but still fills a free mic.
     out = press(engine, "floor.next")
     assert "live" not in out and out["on_deck"]["mic"] == 2
-    press(engine, "question.answer", {"id": first, "agency": "Sở Lao động"})
+    press(engine, "question.answer", {"id": first, "agency": "Sở Lao động - Thương binh và Xã hội"})
     press(engine, "question.live", {"id": second}, role="admin")
     snap = snapshot(engine, conf_id)
     assert [q.id for q in snap.with_status("live")] == [second]
-    assert snap.qs[first].status == "answering" and snap.qs[first].agency == "Sở Lao động"
+    assert (
+        snap.qs[first].status == "answering"
+        and snap.qs[first].agency == "Sở Lao động - Thương binh và Xã hội"
+    )
 
 
 def test_mic_busy_and_mic_count_below_a_busy_mic_are_refused(engine):
@@ -1017,7 +1049,7 @@ def test_merge_keeps_every_asker_transitively(engine):
 
     def add(name: str, text: str, role: str = "moderator", cmd: str = "question.add") -> int:
         args = {"text": text, "asker_name": name, "asker_unit": f"Đơn vị {name}"}
-        return execute(engine, SLUG, role, cmd, args).payload["id"]
+        return execute(engine, SLUG, role, cmd, args).answer["id"]
 
     a = add("An", "Nhà ở cho công nhân?")
     b = add("Bình", "Nhà ở xã hội khu công nghiệp?")

@@ -161,7 +161,7 @@ def test_phone_question_lands_pending_and_moderator_approves(client, keys, engin
 def test_phone_form_keeps_what_was_typed_on_error(client):
     r = ask(client, {"asker_name": "", "asker_unit": "X", "text": "Câu hỏi của tôi"})
     assert r.status_code == 400
-    assert "Xin ghi họ tên" in r.text
+    assert "Thiếu «Họ tên»." in r.text
     assert "Câu hỏi của tôi" in r.text  # nothing typed is lost
 
 

@@ -36,9 +36,10 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from live.access import ROLES
-from live.commands import COMMANDS, CommandError, parse_json, text_arg
+from live.commands import COMMANDS, CommandError, parse, parse_json
+from live.commands.floor import McMessage
 from live.sockets import MAX_FRAME
-from tests.conftest import Server
+from tests.conftest import Server, running_server
 
 SLUG = "demo"
 # Plain HTTP on loopback: no TLS context to build for each client (80 ms of CA loading).
@@ -269,13 +270,8 @@ class Target:
 
 @pytest.fixture(scope="module")
 def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("fuzz")
-    server = Server(db_path=root / "live.db", media_dir=root / "media")
-    server.start()
-    try:
+    with running_server(tmp_path_factory.mktemp("fuzz")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -1209,9 +1205,9 @@ def test_parse_json_refuses_deep_nesting_and_lone_surrogates() -> None:
 @pytest.mark.parametrize("text", ["a\x00b", "\x01", "x\x0bx", "x\x1fx", "\ufffe", "\uffff"])
 def test_text_arguments_refuse_control_characters(text: str) -> None:
     with pytest.raises(CommandError) as refused:
-        text_arg({"text": text}, "text", 100)
+        parse(McMessage, {"text": text})
     assert refused.value.code == "bad_args" and VIETNAMESE.search(refused.value.message)
-    assert text_arg({"text": " a\tb\r\nc\x7f "}, "text", 100) == "a\tb\r\nc\x7f"
+    assert parse(McMessage, {"text": " a\tb\r\nc\x7f "}).text == "a\tb\r\nc\x7f"
 
 
 def test_regressions_found_by_the_fuzz(target: Target) -> None:

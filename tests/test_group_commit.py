@@ -16,6 +16,7 @@ def submit(i: int, name: str | None = None) -> tuple[str, str, str, dict]:
         "question.submit",
         {
             "asker_name": f"Đại biểu {i}" if name is None else name,
+            "asker_unit": "Công đoàn Khu công nghiệp",
             "text": f"Câu hỏi số {i} về lương",
         },
     )
@@ -46,7 +47,7 @@ def test_a_burst_is_written_in_few_transactions_in_the_order_it_came(settings, m
         assert all(isinstance(r, Outcome) for r in results)
         # in the order they came, one seq each, none lost to the refusal
         assert [r.seq for r in results] == list(range(1, 40))
-        numbers = [r.payload["number"] for r in results]
+        numbers = [r.answer["number"] for r in results]
         assert numbers == sorted(numbers) and len(set(numbers)) == 39
         assert heard == list(range(1, 40))  # every commit published, before any answer
         assert sum(groups) == 40 and len(groups) <= 2, groups

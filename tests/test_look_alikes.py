@@ -31,24 +31,24 @@ def hinted(engine, *payloads):
 def test_a_new_question_is_hinted_and_no_other_changes(engine):
     """The hint shows on the question that came last (the one to merge into the other):
     an arriving question changes no other question, so its push is that one item."""
-    a = execute(engine, "demo", "moderator", "question.add", {"text": WAGES}).payload
+    a = execute(engine, "demo", "moderator", "question.add", {"text": WAGES}).answer
     others_before = {q.id: q.look_alikes for q in load_view(engine, "demo", None).questions}  # type: ignore[arg-type]
     b = execute(
         engine, "demo", "moderator", "question.add", {"text": WAGES + ", huyện Lương Sơn"}
-    ).payload
+    ).answer
     assert hinted(engine, a, b) == [[], [a["id"]]]
     others_after = {q.id: q.look_alikes for q in load_view(engine, "demo", None).questions}  # type: ignore[arg-type]
     assert {i: h for i, h in others_after.items() if i != b["id"]} == others_before
 
 
 def test_an_edit_takes_the_hint_back_on_both_sides(engine):
-    a = execute(engine, "demo", "moderator", "question.add", {"text": WAGES}).payload
+    a = execute(engine, "demo", "moderator", "question.add", {"text": WAGES}).answer
     b = execute(
         engine, "demo", "moderator", "question.add", {"text": WAGES + ", huyện Lương Sơn"}
-    ).payload
+    ).answer
     c = execute(
         engine, "demo", "moderator", "question.add", {"text": WAGES + ", huyện Kim Bôi"}
-    ).payload
+    ).answer
     assert a["id"] in hinted(engine, c)[0] and b["id"] in hinted(engine, c)[0]
     other = "Xin hỏi về thời gian cấp sổ bảo hiểm xã hội cho người lao động"
     execute(engine, "demo", "moderator", "question.edit", {"id": c["id"], "text": other})
@@ -114,9 +114,11 @@ def test_kept_open_questions_follow_every_command_as_if_read_again(engine):
         (result,) = execute_batch(engine, "demo", [Request(role, name, args)], None, memo)
         if isinstance(result, Exception):
             raise result
-        return result.payload
+        return result.answer
 
-    a = run("audience", "question.submit", {"asker_name": "An", "text": WAGES})
+    a = run(
+        "audience", "question.submit", {"asker_name": "An", "asker_unit": "Sở Y tế", "text": WAGES}
+    )
     b = run("moderator", "question.add", {"text": WAGES + " Kim Bôi"})
     c = run("moderator", "question.add", {"text": "Nhà ở xã hội"})
     kept = memo.values["open_questions"]
@@ -142,12 +144,20 @@ def test_kept_open_questions_are_read_again_after_another_writer_or_a_failure(en
     (first,) = execute_batch(engine, "demo", [add], None, memo)
     kept = memo.values["open_questions"]
     # another process (another worker) rejects it: this memo did not see that command
-    execute(engine, "demo", "moderator", "question.reject", {"id": first.payload["id"]})
+    execute(engine, "demo", "moderator", "question.reject", {"id": first.answer["id"]})
     execute_batch(engine, "demo", [add], None, memo)
     assert memo.values["open_questions"] is not kept
-    assert first.payload["id"] not in memo.values["open_questions"].words
-    # a command that fails midway may have kept rows it rolled back: forgotten
+    assert first.answer["id"] not in memo.values["open_questions"].words
+    # refused before any transaction (its arguments): nothing ran, nothing is forgotten
+    kept = memo.values["open_questions"]
     (refused,) = execute_batch(
         engine, "demo", [Request("moderator", "question.add", {})], None, memo
+    )
+    assert isinstance(refused, CommandError) and memo.values["open_questions"] is kept
+    # a command that fails midway (a field not on the list) may have kept rows it rolled
+    # back: forgotten
+    off_list = {"text": WAGES, "field": "Không có lĩnh vực này"}
+    (refused,) = execute_batch(
+        engine, "demo", [Request("moderator", "question.add", off_list)], None, memo
     )
     assert isinstance(refused, CommandError) and memo.values == {} and memo.seq is None

@@ -120,14 +120,14 @@ def test_followup_lists_commitments_with_overdue_computed_and_exports(client, ke
             "lead_agency": "Sở Nội vụ",
             "deadline": "2020-01-31",
         },
-    ).payload
+    ).answer
     future = execute(
         engine,
         "demo",
         "secretary",
         "commitment.add",
         {"question_id": q.id, "task": "Việc sau", "deadline": "2099-12-31"},
-    ).payload
+    ).answer
     execute(
         engine,
         "demo",

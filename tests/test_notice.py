@@ -21,7 +21,7 @@ FIELD_B = "Nhà ở xã hội"
 
 
 def run(engine, role, name, **args):
-    return execute(engine, "demo", role, name, args).payload
+    return execute(engine, "demo", role, name, args).answer
 
 
 def take_the_floor(engine, qid: int) -> None:

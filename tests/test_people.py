@@ -90,7 +90,7 @@ def test_checkin_by_id_and_by_badge_code_in_any_case(engine):
     first, second, third = by_code(v, "DB0001"), by_code(v, "DB0002"), by_code(v, "DB0120")
     assert first.checked_in_at is None and third.unit in v.lists["unit"]
     out = run(engine, "checkin", "delegate.checkin", id=first.id, desk=1, now=1000.0)
-    assert out.payload == {
+    assert out.answer == {
         "id": first.id,
         "code": "DB0001",
         "name": first.name,
@@ -98,7 +98,7 @@ def test_checkin_by_id_and_by_badge_code_in_any_case(engine):
         "desk": 1,
     }
     out = run(engine, "checkin", "delegate.checkin", code="db0002", desk=2)
-    assert out.payload["id"] == second.id and out.payload["desk"] == 2
+    assert out.answer["id"] == second.id and out.answer["desk"] == 2
     run(engine, "admin", "delegate.checkin", code="  Db0120 ", desk=4)
     e = refused(engine, "checkin", "delegate.checkin", code="DB9999", desk=1)
     assert (e.code, e.status) == ("not_found", 404)
@@ -216,10 +216,10 @@ def test_a_walk_in_is_added_checked_in_at_the_desk(engine):
         desk=2,
         now=700.0,
     )
-    assert out.payload["code"] == "DB0251"
-    assert out.payload["walk_in"] is True and out.payload["desk"] == 2
+    assert out.answer["code"] == "DB0251"
+    assert out.answer["walk_in"] is True and out.answer["desk"] == 2
     v = view(engine)
-    d = by_id(v, out.payload["id"])
+    d = by_id(v, out.answer["id"])
     assert (d.walk_in, d.checked_in_at, d.checkin_desk, d.seat) == (True, 700.0, 2, "")
     att = v.attendance()
     assert (att["present"], att["total"], att["walk_ins"]) == (1, 251, 1)
@@ -231,8 +231,8 @@ def test_a_walk_in_is_added_checked_in_at_the_desk(engine):
     e = refused(engine, "checkin", "delegate.add", name="Không Bàn", desk="")
     assert e.code == "bad_args"
     out = run(engine, "admin", "delegate.add", name="Khách Mời Thêm", group="Báo chí")
-    d = by_id(view(engine), out.payload["id"])
-    assert (out.payload["code"], d.walk_in, d.checked_in_at) == ("DB0252", False, None)
+    d = by_id(view(engine), out.answer["id"])
+    assert (out.answer["code"], d.walk_in, d.checked_in_at) == ("DB0252", False, None)
     assert len(view(engine).delegates) == 252
 
 
@@ -240,7 +240,7 @@ def test_a_removed_delegates_badge_code_is_never_given_again(engine):
     last = by_code(view(engine), "DB0250")
     run(engine, "admin", "delegate.remove", id=last.id)
     out = run(engine, "checkin", "delegate.add", name="Người Đến Sau", desk=1)
-    assert out.payload["code"] != "DB0250"
+    assert out.answer["code"] != "DB0250"
 
 
 @pytest.mark.parametrize(
@@ -267,7 +267,7 @@ def test_delegate_edit_normalises_the_seat_and_refuses_a_taken_one(engine):
     assert (e.code, e.status) == ("seat_taken", 409) and holder.name in e.message
     run(engine, "admin", "delegate.edit", id=holder.id, seat="")  # frees A07
     out = run(engine, "checkin", "delegate.edit", id=mover.id, seat="a-7")
-    assert out.payload["seat"] == "A07"
+    assert out.answer["seat"] == "A07"
     assert by_id(view(engine), mover.id).seat == "A07"
     run(engine, "admin", "delegate.edit", id=mover.id, seat="A7")  # its own seat: no clash
     e = refused(engine, "admin", "delegate.edit", id=holder.id, seat=" A 07 ")
@@ -279,7 +279,7 @@ def test_delegate_edit_normalises_the_seat_and_refuses_a_taken_one(engine):
 def test_delegate_edit_checks_gender_group_role_and_id(engine):
     d = by_code(view(engine), "DB0150")
     out = run(engine, "admin", "delegate.edit", id=d.id, gender="Nữ", group=WORKERS, rank=7)
-    assert out.payload == {"id": d.id, "gender": "Nữ", "group_name": WORKERS, "rank": 7}
+    assert out.answer == {"id": d.id, "gender": "Nữ", "group_name": WORKERS, "rank": 7}
     assert refused(engine, "admin", "delegate.edit", id=d.id, gender="Male").code == "bad_args"
     e = refused(engine, "admin", "delegate.edit", id=d.id, group="Nhóm không có")
     assert e.code == "bad_args" and "Nhóm không có" in e.message
@@ -299,7 +299,7 @@ def test_seats_assign_front_row_in_protocol_order_and_units_side_by_side(engine)
     run(engine, "admin", "list.move", kind="group", name="UBND tỉnh", to=1)
     run(engine, "admin", "delegate.add", name="Hoàng Văn Mới", unit=UNIT, group=WORKERS)
     out = run(engine, "admin", "seats.assign", rows=12, per_row=22)
-    assert out.payload == {"rows": 12, "per_row": 22, "seated": 251, "front_row": 22}
+    assert out.answer == {"rows": 12, "per_row": 22, "seated": 251, "front_row": 22}
     v = view(engine)
     assert (v.conference.seat_rows, v.conference.seats_per_row) == (12, 22)
     seats = [d.seat for d in v.delegates]
@@ -360,7 +360,7 @@ def test_introductions_follow_checkin_in_protocol_order(engine):
 def test_a_groups_introduce_count_names_its_top_ranked_present_delegates(engine):
     host = group_members(view(engine), "LĐLĐ tỉnh")
     out = run(engine, "admin", "list.edit", kind="group", name="LĐLĐ tỉnh", introduce=1)
-    assert out.payload["introduce"] == 1
+    assert out.answer["introduce"] == 1
     for d in (host[2], host[4], host[1]):
         run(engine, "checkin", "delegate.checkin", id=d.id, desk=2)
     intro = view(engine).introductions()
@@ -429,7 +429,7 @@ def test_renaming_a_unit_carries_to_delegates_gifts_and_questions(engine):
     questions = sorted(q.id for q in v.questions if q.asker_unit == old)
     assert len(delegates) == 20 and len(gifts) == 1 and questions
     out = run(engine, "admin", "list.edit", kind="unit", name=old, new_name=new)
-    assert (out.payload["name"], out.payload["new_name"]) == (old, new)
+    assert (out.answer["name"], out.answer["new_name"]) == (old, new)
     v = view(engine)
     assert new in v.lists["unit"] and old not in v.lists["unit"]
     assert sorted(d.id for d in v.delegates if d.unit == new) == delegates
@@ -506,7 +506,7 @@ def test_quotas_and_their_warnings(engine):
         f"{kim_boi}: 3 suất quà, vượt hạn mức 2.",
     ]
     out = run(engine, "admin", "list.edit", kind="unit", name=kim_boi, gift_quota=5)
-    assert out.payload["gift_quota"] == 5
+    assert out.answer["gift_quota"] == 5
     assert len(view(engine).quota_warnings()) == 1
     for bad in (-1, 501, "3"):
         e = refused(engine, "admin", "list.edit", kind="unit", name=UNIT, delegate_quota=bad)
@@ -525,7 +525,7 @@ def titles(engine) -> list[str]:
 
 def test_step_add_and_edit(engine):
     out = run(engine, "admin", "step.add", kind="speech", title="Phát biểu thêm", show_timer="on")
-    assert out.payload == {"position": 9, "title": "Phát biểu thêm"}
+    assert out.answer == {"position": 9, "title": "Phát biểu thêm"}
     step = view(engine).steps[-1]
     assert (step.position, step.kind, step.planned_minutes, step.show_timer) == (
         9,
@@ -653,7 +653,7 @@ def test_conference_new_copies_agenda_lists_and_settings_but_no_people(engine):
         date="2025-07-04",
         copy=True,
     )
-    assert out.payload == {
+    assert out.answer == {
         "slug": "doi-thoai-2025",
         "title": "Hội nghị đối thoại năm 2025",
         "copied_from": "demo",
@@ -700,7 +700,7 @@ def test_conference_new_copies_agenda_lists_and_settings_but_no_people(engine):
 def test_conference_new_without_copy_gets_the_standard_programme(engine):
     run(engine, "admin", "gift.batch_size", size=7)
     out = run(engine, "admin", "conference.new", slug="hoi-nghi-moi", title="Hội nghị mới")
-    assert out.payload["copied_from"] == ""
+    assert out.answer["copied_from"] == ""
     new = view(engine, "hoi-nghi-moi")
     assert [(s.kind, s.title, s.planned_minutes) for s in new.steps] == STANDARD_PROGRAMME
     assert len(new.steps) == 8 and all(s.mc_script == "" for s in new.steps)
@@ -744,7 +744,7 @@ def test_gift_add_import_edit_remove_move(engine):
     out = run(engine, "admin", "gift.add", name="Lò Thị Mới", unit=UNIT, value=1_500_000)
     new = view(engine).gifts[-1]
     assert (new.id, new.position, new.name, new.value) == (
-        out.payload["id"],
+        out.answer["id"],
         31,
         "Lò Thị Mới",
         1_500_000,
@@ -761,7 +761,7 @@ def test_gift_add_import_edit_remove_move(engine):
         {"name": "Hà Văn Một", "unit": UNIT, "value": 500_000},
         {"name": "Hà Văn Hai", "unit": UNIT, "circumstances": "Ốm đau"},
     ]
-    assert run(engine, "admin", "gift.import", rows=rows).payload == {"count": 2, "total": 33}
+    assert run(engine, "admin", "gift.import", rows=rows).answer == {"count": 2, "total": 33}
     gifts = view(engine).gifts
     assert [(g.name, g.position) for g in gifts[-2:]] == [("Hà Văn Một", 32), ("Hà Văn Hai", 33)]
     bad = [{"name": "Hà Văn Ba", "unit": UNIT}, {"name": "Hà Văn Bốn", "unit": "Không có"}]
@@ -871,7 +871,7 @@ def ask(engine, name: str, unit: str) -> int:
         field="Tiền lương – việc làm",
         text="Đề nghị cho biết lộ trình tăng lương tối thiểu vùng?",
     )
-    return out.payload["id"]
+    return out.answer["id"]
 
 
 def test_delegate_for_finds_the_asker_and_tells_namesakes_apart(engine):
@@ -895,7 +895,7 @@ def test_delegate_for_finds_the_asker_and_tells_namesakes_apart(engine):
         seat="K01",
     )
     v = view(engine)
-    assert v.delegate_for(chair.name, "  công đoàn  NGÀNH y tế").id == out.payload["id"]
+    assert v.delegate_for(chair.name, "  công đoàn  NGÀNH y tế").id == out.answer["id"]
     assert v.delegate_for(chair.name.lower(), chair.unit.upper()).id == chair.id
     assert v.delegate_for(chair.name, "Công đoàn ngành Giáo dục") is None  # cannot tell
 

@@ -155,7 +155,8 @@ def test_rotating_a_key_closes_that_roles_screens_only(server):
     with open_screen(server, "projector") as projector, open_screen(server, "mc") as mc:
         receive(projector), receive(mc)
         r = server.command("role.rotate", {"role": "projector"}, role="admin")
-        assert r.status_code == 200 and "key" not in r.text
+        # the admin is answered the new key (the event log keeps only the role)
+        assert r.status_code == 200 and r.json()["result"]["key"] == server.keys()["projector"]
         with pytest.raises(ConnectionClosed) as e:
             while True:
                 projector.recv(timeout=5)

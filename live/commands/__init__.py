@@ -20,10 +20,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from live import access
-from live.commands.args import UNPRINTABLE, Args, parse
+from live.commands.args import Args, parse
 from live.commands.refusal import CommandError
 from live.effects import Effects, collecting
-from live.models import AgendaStep, Conference, Event
+from live.imports import listed
+from live.models import AgendaStep, Conference, Event, ListItem
 
 
 @dataclass
@@ -51,11 +52,25 @@ class Ctx:
 
 
 @dataclass(frozen=True)
+class Result:
+    """What a command returns when its caller is told more than the event log keeps: the
+    `answer` (to the screen or API client that sent it) and the `audit` (the event's
+    payload, which more people may read). A command that returns a plain dict gives both
+    the same."""
+
+    answer: dict[str, Any]
+    audit: dict[str, Any]
+
+
+Handler = Callable[..., "dict[str, Any] | Result"]  # (ctx, the args)
+
+
+@dataclass(frozen=True)
 class Command:
     name: str
     roles: frozenset[str]
     summary: str  # one line, Vietnamese, shown in docs and refusals
-    handler: Callable[..., dict[str, Any]]  # (ctx) or, with `args`, (ctx, the args)
+    handler: Handler
     args: type[Args] | None = None  # what it accepts (live.commands.args)
 
     def parse(self, raw: dict[str, Any]) -> Args | None:
@@ -68,12 +83,12 @@ COMMANDS: dict[str, Command] = {}
 
 def command(
     name: str, summary: str, args: type[Args] | None = None
-) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+) -> Callable[[Handler], Handler]:
     """Register a command; who may send it is live.access.COMMANDS[name]. With `args` (a
     live.commands.args model) the arguments are checked before it runs and it is called
     with them: handler(ctx, args)."""
 
-    def register(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    def register(handler: Handler) -> Handler:
         if name not in access.COMMANDS:
             raise LookupError(f"command {name!r} has no line in live.access.COMMANDS")
         roles = frozenset(access.COMMANDS[name])
@@ -85,11 +100,12 @@ def command(
 
 @dataclass(frozen=True)
 class Outcome:
-    """A committed command: its seq, its result (the caller's answer, also kept as the
-    event's audit payload) and what it changed (for the screens)."""
+    """A committed command: its seq, its answer to the caller, what the event log kept of it
+    (`audit`, the event's payload) and what it changed (`effects`, for the screens)."""
 
     seq: int
-    payload: dict[str, Any]
+    answer: dict[str, Any]
+    audit: dict[str, Any]
     effects: Effects = field(default_factory=Effects)
 
 
@@ -249,7 +265,8 @@ def _apply(
     with collecting(s) as touched:
         ctx = Ctx(s, conf, request.args, now, role, memo.values)
         parsed = request.parsed
-        payload = cmd.handler(ctx) if parsed is None else cmd.handler(ctx, parsed)
+        returned = cmd.handler(ctx) if parsed is None else cmd.handler(ctx, parsed)
+        result = returned if isinstance(returned, Result) else Result(returned, returned)
         assert conf.id is not None
         s.add(conf)
         s.flush()
@@ -259,26 +276,13 @@ def _apply(
             conference_id=conf.id,
             seq=conf.seq,
             type=cmd.name,
-            payload=json.dumps(payload, ensure_ascii=False),
+            payload=json.dumps(result.audit, ensure_ascii=False),
             actor_role=role,
             effects=json.dumps(effects.as_json(), ensure_ascii=False),
         )
     )
     s.flush()
-    return Outcome(conf.seq, payload, effects)
-
-
-# --- argument checks ---------------------------------------------------------------------
-
-
-def int_arg(args: dict[str, Any], key: str, lo: int, hi: int) -> int:
-    """An integer argument within [lo, hi], or a refusal saying which and why."""
-    value = args.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise CommandError("bad_args", f"Thiếu «{key}» hoặc «{key}» không phải số nguyên.")
-    if not lo <= value <= hi:
-        raise CommandError("out_of_range", f"«{key}» phải trong khoảng {lo}…{hi}.")
-    return value
+    return Outcome(conf.seq, result.answer, result.audit, effects)
 
 
 def parse_json(data: str | bytes) -> Any:
@@ -292,40 +296,23 @@ def parse_json(data: str | bytes) -> Any:
     return value
 
 
-def printable(key: str, value: str) -> str:
-    if UNPRINTABLE.search(value):
-        raise CommandError("bad_args", f"«{key}» có ký tự điều khiển không hợp lệ.")
-    return value
-
-
-def text_arg(args: dict[str, Any], key: str, limit: int, required: bool = False) -> str:
-    """A text argument, trimmed, at most `limit` characters, without control characters."""
-    value = args.get(key, "")
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise CommandError("bad_args", f"«{key}» phải là chữ.")
-    value = printable(key, value).strip()
-    if required and not value:
-        raise CommandError("missing", f"Thiếu «{key}».")
-    if len(value) > limit:
-        raise CommandError("too_long", f"«{key}» dài quá {limit} ký tự.")
-    return value
-
-
 T = TypeVar("T")
 
 
-def import_rows(ctx: Ctx, room: int, noun: str, add: Callable[[dict[str, Any]], T]) -> list[T]:
-    """Apply `add` to each object of the `rows` argument (1…`room` of them), all or none:
-    a bad row refuses the whole list, naming which one, and the transaction rolls back."""
-    rows = ctx.args.get("rows")
-    if not isinstance(rows, list) or not 1 <= len(rows) <= room:
-        raise CommandError("bad_args", f"«rows» phải là danh sách 1…{max(room, 1)} {noun}.")
+R = TypeVar("R", bound=Args)
+
+
+def import_rows(rows: Sequence[R], room: int, noun: str, add: Callable[[R], T]) -> list[T]:
+    """Apply `add` to each of `rows` (checked by the import's model: args.rows_of), all or
+    none: a row refused as it is added refuses the whole list, naming which one, and the
+    transaction rolls back. `room`: how many more the conference may hold."""
+    if len(rows) > room:
+        message = f"«rows» phải là danh sách 1…{max(room, 1)} {noun}."
+        raise CommandError(
+            "bad_args", message, 400, [{"field": "rows", "code": "bad_args", "message": message}]
+        )
     added = []
     for i, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            raise CommandError("bad_args", f"Dòng {i}: không phải một {noun}.")
         try:
             added.append(add(row))
         except CommandError as e:
@@ -344,6 +331,32 @@ def own_row(ctx: Ctx, model: type[M], row_id: int, what: str) -> M:
     if row is None or getattr(row, "conference_id", None) != ctx.conf.id:
         raise CommandError("not_found", f"Không có {what} mã {row_id}.", 404)
     return row
+
+
+def list_names(ctx: Ctx, kind: str) -> list[str]:
+    """The names of one of the conference's lists (ListItem kinds: field, agency, unit, group)."""
+    return list(
+        ctx.session.exec(
+            select(ListItem.name).where(
+                ListItem.conference_id == ctx.conf.id, ListItem.kind == kind
+            )
+        )
+    )
+
+
+def on_list(ctx: Ctx, kind: str, field: str, value: str, what: str) -> str:
+    """`value` as the conference's `kind` list spells it ("" stays ""), or the refusal naming
+    `field`: «`what` «x» không có trong danh sách» with the closest item."""
+    if not value:
+        return value
+    spelling, closest = listed(value, list_names(ctx, kind))
+    if spelling is not None:
+        return spelling
+    hint = f" Có phải «{closest}»?" if closest else ""
+    message = f"{what} «{value}» không có trong danh sách.{hint}"
+    raise CommandError(
+        "bad_args", message, 400, [{"field": field, "code": "bad_args", "message": message}]
+    )
 
 
 def update(ctx: Ctx, row: Any, fields: dict[str, Any]) -> None:

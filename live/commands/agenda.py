@@ -15,12 +15,18 @@ MAX_ADJUST_SECONDS = 3600
 
 
 class StepGoto(Args):
-    position: int = Field(ge=0)  # up to the programme's last step: checked as it runs
+    # up to the programme's last step: checked as it runs
+    position: int = Field(ge=0, description="up to the number of steps; 0: the welcome banner")
 
 
 class StepMedia(Args):
     position: int = Field(ge=1)  # as in step.goto
-    media: Text = Field("", max_length=200)  # "media/…" (in static/), "uploads/…", "" = none
+    media: Text = Field(
+        "",
+        max_length=200,
+        description='`"media/<file>"` (under `static/`) or `"uploads/<file>"` (the media '
+        'folder), or `""`',
+    )
 
 
 class TimerAdjust(Args):
@@ -47,6 +53,8 @@ def enter_step(ctx: Ctx, position: int) -> dict[str, Any]:
 
 @command("step.next", "Sang bước tiếp theo của chương trình.", NoArgs)
 def step_next(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+    """next step of the programme; its timer starts from the planned minutes. 409 `at_end` on
+    the last step"""
     if ctx.conf.current_position >= len(ctx.steps):
         raise CommandError("at_end", "Đã ở bước cuối của chương trình.", 409)
     return enter_step(ctx, ctx.conf.current_position + 1)
@@ -54,6 +62,7 @@ def step_next(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
 
 @command("step.previous", "Quay lại bước trước (từ bước 1 về màn chào mừng).", NoArgs)
 def step_previous(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+    """previous step (from step 1 back to the welcome banner). 409 `at_start` before the start"""
     if ctx.conf.current_position <= 0:
         raise CommandError("at_start", "Chương trình chưa bắt đầu.", 409)
     return enter_step(ctx, ctx.conf.current_position - 1)
@@ -63,6 +72,7 @@ def step_previous(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
     "step.goto", "Chuyển tới bước số `position` (0 = màn chào mừng trước khi bắt đầu).", StepGoto
 )
 def step_goto(ctx: Ctx, args: StepGoto) -> dict[str, Any]:
+    """jump to a step (0 = welcome banner)"""
     return enter_step(ctx, within("position", args.position, 0, len(ctx.steps)))
 
 
@@ -72,6 +82,7 @@ def step_goto(ctx: Ctx, args: StepGoto) -> dict[str, Any]:
     StepMedia,
 )
 def step_media(ctx: Ctx, args: StepMedia) -> dict[str, Any]:
+    """set a step's video file"""
     step = ctx.steps[within("position", args.position, 1, len(ctx.steps)) - 1]
     media = args.media
     head, _, name = media.partition("/")
@@ -98,12 +109,14 @@ def require_started(ctx: Ctx) -> AgendaStep:
 
 @command("timer.pause", "Tạm dừng đồng hồ của bước hiện tại.", NoArgs)
 def timer_pause(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+    """pause the step timer"""
     ctx.conf.timer = ctx.conf.timer.pause(ctx.now)
     return step_timer_payload(ctx)
 
 
 @command("timer.resume", "Cho đồng hồ chạy tiếp.", NoArgs)
 def timer_resume(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+    """let it run again. 409 `not_started` before the first step"""
     require_started(ctx)
     ctx.conf.timer = ctx.conf.timer.resume(ctx.now)
     return step_timer_payload(ctx)
@@ -111,12 +124,14 @@ def timer_resume(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
 
 @command("timer.adjust", "Thêm hoặc bớt thời gian: `seconds` (ví dụ 60 hoặc -60).", TimerAdjust)
 def timer_adjust(ctx: Ctx, args: TimerAdjust) -> dict[str, Any]:
+    """add or take away time (the MC's ±1 min buttons send ±60)"""
     ctx.conf.timer = ctx.conf.timer.adjust(args.seconds)
     return {**step_timer_payload(ctx), "seconds": args.seconds}
 
 
 @command("timer.reset", "Đặt lại đồng hồ về thời lượng dự kiến của bước (và cho chạy).", NoArgs)
 def timer_reset(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+    """back to the step's planned minutes, running"""
     step = require_started(ctx)
     ctx.conf.timer = Timer.fresh(step.planned_minutes * 60, ctx.now)
     return step_timer_payload(ctx)
@@ -131,6 +146,8 @@ def timer_reset(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
     ProjectorModeArgs,
 )
 def projector_mode(ctx: Ctx, args: ProjectorModeArgs) -> dict[str, Any]:
+    """what the hall sees: the content, the banner only, or black. Leaving `live` pauses a
+    playing video"""
     mode = args.mode
     if mode != "live" and ctx.conf.video_playing:
         stop_video(ctx)  # the hall stops seeing it, so stop it
@@ -154,6 +171,7 @@ def video_position(ctx: Ctx) -> float:
 
 @command("video.play", "Phát video của bước hiện tại trên màn chiếu.", NoArgs)
 def video_play(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+    """play the current step's video on the projector. 409 `no_video`, `projector_not_live`"""
     require_video(ctx)
     if ctx.conf.projector_mode != "live":
         raise CommandError(
@@ -167,6 +185,7 @@ def video_play(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
 
 @command("video.pause", "Tạm dừng video.", NoArgs)
 def video_pause(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+    """pause it where it is"""
     return stop_video(ctx)
 
 
@@ -180,6 +199,7 @@ def stop_video(ctx: Ctx) -> dict[str, Any]:
 
 @command("video.restart", "Đưa video về đầu (dừng ở khung hình đầu).", NoArgs)
 def video_restart(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+    """back to the first frame, paused"""
     require_video(ctx)
     ctx.conf.video_playing = False
     ctx.conf.video_offset = 0.0

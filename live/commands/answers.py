@@ -14,7 +14,18 @@ from pydantic import Field
 from sqlmodel import select
 
 from live.commands import CommandError, Ctx, command, own_row
-from live.commands.args import Args, Day, Id, Text, Version, matching, one_of, parse
+from live.commands.args import (
+    Args,
+    Day,
+    Id,
+    NoArgs,
+    Text,
+    Version,
+    matching,
+    one_of,
+    parse,
+    partial,
+)
 from live.models import (
     ANSWER_OUTCOMES,
     COMMITMENT_STATUSES,
@@ -49,8 +60,10 @@ class CommitmentFields(Args):
 
     task: Text = Field(min_length=1, max_length=2000)
     lead_agency: Agency = ""
-    cooperating: list[Agency] = Field(default_factory=list, max_length=MAX_COOPERATING)
-    deadline: Day = ""
+    cooperating: list[Agency] = Field(
+        default_factory=list, max_length=MAX_COOPERATING, description="agencies"
+    )
+    deadline: Day = Field("", description='`""`: none')
 
 
 class CommitmentAdd(CommitmentFields):
@@ -73,13 +86,18 @@ class CommitmentStatus(CommitmentId):
 class NoticeEditArgs(Args):
     key: Annotated[
         Text,
-        Field(min_length=1, max_length=20),
+        Field(
+            min_length=1,
+            max_length=20,
+            description="`opening`, `assessment`, `implementation`, `closing`, "
+            "`q:<question id>`, `c:<commitment id>`",
+        ),
         matching(
             r"(opening|assessment|implementation|closing|[qc]:\d{1,9})",
             "«key» không phải một đoạn của thông báo.",
         ),
     ]
-    text: Text = Field("", max_length=8000)  # "" = back to the drafted text
+    text: Text = Field("", max_length=8000, description='`""`: back to the drafted text')
     base_version: Version
 
 
@@ -108,6 +126,7 @@ def check_version(base: int, current: int, what: str) -> None:
     AnswerSave,
 )
 def answer_save(ctx: Ctx, args: AnswerSave) -> dict[str, Any]:
+    """record who answered and what → `{"version": n}`"""
     q = own_row(ctx, Question, args.question_id, "câu hỏi")
     answer = ctx.session.exec(select(Answer).where(Answer.question_id == q.id)).first()
     check_version(
@@ -149,6 +168,7 @@ def commitment_kept(c: Commitment) -> dict[str, Any]:
     CommitmentAdd,
 )
 def commitment_add(ctx: Ctx, args: CommitmentAdd) -> dict[str, Any]:
+    """a task given at the conference → `{"id": …, "version": 1}`"""
     q = own_row(ctx, Question, args.question_id, "câu hỏi")
     assert ctx.conf.id is not None and q.id is not None
     c = Commitment(conference_id=ctx.conf.id, question_id=q.id, task="", created_at=ctx.now)
@@ -161,9 +181,10 @@ def commitment_add(ctx: Ctx, args: CommitmentAdd) -> dict[str, Any]:
 @command(
     "commitment.edit",
     "Sửa nhiệm vụ `id` (các trường như khi thêm); kèm `base_version`.",
-    CommitmentSave,
+    partial(CommitmentFields, CommitmentSave, "CommitmentEdit"),
 )
 def commitment_edit(ctx: Ctx, args: CommitmentSave) -> dict[str, Any]:
+    """change it"""
     c = own_row(ctx, Commitment, args.id, "nhiệm vụ")
     check_version(args.base_version, c.version, "Nhiệm vụ này")
     # What was sent over what is kept, checked whole as a new commitment would be.
@@ -176,6 +197,7 @@ def commitment_edit(ctx: Ctx, args: CommitmentSave) -> dict[str, Any]:
 
 @command("commitment.remove", "Xoá nhiệm vụ `id`; kèm `base_version`.", CommitmentSave)
 def commitment_remove(ctx: Ctx, args: CommitmentSave) -> dict[str, Any]:
+    """delete it"""
     c = own_row(ctx, Commitment, args.id, "nhiệm vụ")
     check_version(args.base_version, c.version, "Nhiệm vụ này")
     ctx.session.delete(c)
@@ -188,6 +210,7 @@ def commitment_remove(ctx: Ctx, args: CommitmentSave) -> dict[str, Any]:
     CommitmentStatus,
 )
 def commitment_status(ctx: Ctx, args: CommitmentStatus) -> dict[str, Any]:
+    """follow-up after the day (overdue is computed from the deadline, not stored)"""
     c = own_row(ctx, Commitment, args.id, "nhiệm vụ")
     if "status" in args.model_fields_set:
         c.status = args.status
@@ -205,6 +228,8 @@ def commitment_status(ctx: Ctx, args: CommitmentStatus) -> dict[str, Any]:
     NoticeEditArgs,
 )
 def notice_edit(ctx: Ctx, args: NoticeEditArgs) -> dict[str, Any]:
+    """rewrite one paragraph of the conclusion notice; the edit replaces the drafted text from
+    then on"""
     key, text = args.key, args.text
     edit = ctx.session.exec(
         select(NoticeEdit).where(NoticeEdit.conference_id == ctx.conf.id, NoticeEdit.key == key)
@@ -226,9 +251,11 @@ def notice_edit(ctx: Ctx, args: NoticeEditArgs) -> dict[str, Any]:
 @command(
     "notice.issuer",
     "Cơ quan ban hành thông báo: `parent` (UBND TỈNH …), `issuer` (VĂN PHÒNG), `place` (địa danh).",
-    None,  # any of NoticeIssuer's fields: checked whole, over what is kept
+    partial(NoticeIssuer, NoArgs, "NoticeIssuerEdit"),  # checked whole over what is kept
 )
-def notice_issuer(ctx: Ctx) -> dict[str, Any]:
+def notice_issuer(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+    """the notice's issuing body ("UBND TỈNH HÒA BÌNH" over "VĂN PHÒNG") and the place of its
+    date line"""
     conf = ctx.conf
     kept = {
         "parent": conf.notice_issuer_parent,

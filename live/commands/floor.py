@@ -12,22 +12,118 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
 import sqlalchemy as sa
+from pydantic import Field
 from sqlmodel import Session, col, select
 
-from live.commands import CommandError, Ctx, command, import_rows, int_arg, text_arg
+from live.commands import (
+    CommandError,
+    Ctx,
+    command,
+    import_rows,
+    list_names,
+    on_list,
+    own_row,
+    parse,
+)
+from live.commands.args import Args, Id, NoArgs, Text, one_of, partial, rows_of, within
 from live.effects import ALL, Effects
-from live.imports import closest_words, words
+from live.imports import closest_words, listed, words
 from live.models import AT_MIC, QUESTION_SOURCES, QUESTION_STATUSES, Question, QuestionAsker
 from live.timer import Timer
 
 QUESTION_ADJUST_SECONDS = 600
 MAX_TEXT = 4000
+MAX_PHONE_TEXT = 2000  # what a delegate types on a phone: the public form's limit
 MAX_NAME = 200
 MAX_IMPORT = 2000
-EDITABLE = ("asker_name", "asker_position", "asker_unit", "field", "text", "agency")
+MAX_MICS = 8
+MAX_LIVE = 8
+MIN_SECONDS, MAX_SECONDS = 15, 3600  # a speaking or answering time
+
+
+class QuestionFields(Args):
+    """A question as the moderators write it (question.add, an imported row, an edit whole)."""
+
+    noun: ClassVar[str] = "câu hỏi"  # a row of an import, in messages
+
+    asker_name: Text = Field("", max_length=MAX_NAME, title="Họ tên người hỏi")
+    asker_position: Text = Field("", max_length=MAX_NAME, title="Chức vụ")
+    # Free text by design (a unit not on the list may ask), spelled as the list when it matches.
+    asker_unit: Text = Field(
+        "", max_length=MAX_NAME, title="Đơn vị", description="spelled as the unit list if on it"
+    )
+    field: Text = Field(
+        "", max_length=MAX_NAME, title="Lĩnh vực", description="from the field list"
+    )
+    agency: Text = Field(
+        "", max_length=MAX_NAME, title="Cơ quan trả lời", description="from the agency list"
+    )
+    text: Text = Field(min_length=1, max_length=MAX_TEXT, title="Nội dung câu hỏi")
+
+
+class QuestionAdd(QuestionFields):
+    source: Annotated[str, one_of(tuple(QUESTION_SOURCES))] = "floor"
+
+
+class QuestionSubmit(Args):
+    """What a delegate sends from the public form /e/{slug}/ask."""
+
+    asker_name: Text = Field(min_length=1, max_length=MAX_NAME, title="Họ tên")
+    asker_unit: Text = Field(min_length=1, max_length=MAX_NAME, title="Đơn vị")
+    asker_position: Text = Field("", max_length=MAX_NAME, title="Chức vụ")
+    text: Text = Field(min_length=1, max_length=MAX_PHONE_TEXT, title="Câu hỏi")
+
+
+class QuestionId(Args):
+    id: Id
+
+
+# Any of the fields; what is sent over what is kept is checked as a whole question.
+QuestionEdit = partial(QuestionFields, QuestionId, "QuestionEdit")
+
+
+class QuestionMerge(QuestionId):
+    into: Id | None = None  # a question's id…
+    into_number: Id | None = None  # …or the number people see ("Câu 12")
+
+
+class QuestionInternal(QuestionId):
+    internal: bool
+
+
+class QuestionMove(QuestionId):
+    to: Literal["up", "down", "top"]
+
+
+class QuestionAssign(QuestionId):
+    mic: int = Field(ge=1, le=MAX_MICS)  # up to the floor's mic count: checked as it runs
+
+
+class QuestionAnswer(QuestionId):
+    agency: Text | None = Field(None, max_length=MAX_NAME, description="from the agency list")
+
+
+class QuestionClose(QuestionId):
+    outcome: Literal["answered", "in_writing", "withdrawn"]
+
+
+class QuestionTimer(QuestionId):
+    action: Literal["pause", "resume", "adjust"]
+    seconds: int | None = Field(None, ge=-QUESTION_ADJUST_SECONDS, le=QUESTION_ADJUST_SECONDS)
+
+
+class FloorSettings(Args):
+    mic_count: int | None = Field(None, ge=1, le=MAX_MICS)
+    max_live: int | None = Field(None, ge=1, le=MAX_LIVE)
+    speak_seconds: int | None = Field(None, ge=MIN_SECONDS, le=MAX_SECONDS)
+    answer_seconds: int | None = Field(None, ge=MIN_SECONDS, le=MAX_SECONDS)
+
+
+class McMessage(Args):
+    text: Text = Field(min_length=1, max_length=500, title="Tin nhắn")
 
 
 def questions(ctx: Ctx, *statuses: str) -> list[Question]:
@@ -37,12 +133,9 @@ def questions(ctx: Ctx, *statuses: str) -> list[Question]:
     return list(ctx.session.exec(query.order_by(Question.queue_rank, Question.number)))  # type: ignore[arg-type]
 
 
-def get_question(ctx: Ctx, *allowed: str, key: str = "id") -> Question:
-    """The question named by args[key], refused unless its status is one of `allowed`."""
-    qid = int_arg(ctx.args, key, 1, 2**31)
-    q = ctx.session.get(Question, qid)
-    if q is None or q.conference_id != ctx.conf.id:
-        raise CommandError("not_found", f"Không có câu hỏi mã {qid}.", 404)
+def get_question(ctx: Ctx, qid: int, *allowed: str) -> Question:
+    """Question `qid` of this conference, refused unless its status is one of `allowed`."""
+    q = own_row(ctx, Question, qid, "câu hỏi")
     if allowed and q.status not in allowed:
         raise CommandError(
             "wrong_state",
@@ -56,9 +149,17 @@ def status_name(q: Question) -> str:
     return QUESTION_STATUSES.get(q.status, q.status)
 
 
-def question_fields(ctx: Ctx, required_text: bool) -> dict[str, str]:
-    out = {key: text_arg(ctx.args, key, MAX_NAME) for key in EDITABLE if key != "text"}
-    out["text"] = text_arg(ctx.args, "text", MAX_TEXT, required=required_text)
+def listed_fields(ctx: Ctx, fields: dict[str, str]) -> dict[str, str]:
+    """`fields` with the field and the agency spelled as the conference's lists (refused when
+    not on them) and the asker's unit as the unit list spells it, when it is on it."""
+    out = dict(fields)
+    if out.get("field"):
+        out["field"] = on_list(ctx, "field", "field", out["field"], "Lĩnh vực")
+    if out.get("agency"):
+        out["agency"] = on_list(ctx, "agency", "agency", out["agency"], "Cơ quan trả lời")
+    if out.get("asker_unit"):
+        spelling, _ = listed(out["asker_unit"], list_names(ctx, "unit"))
+        out["asker_unit"] = spelling or out["asker_unit"]
     return out
 
 
@@ -182,7 +283,8 @@ def note_look_alikes(ctx: Ctx, q: Question, others: OpenQuestions, edited: bool 
             ctx.session.add(other)
 
 
-def new_question(ctx: Ctx, source: str, status: str) -> Question:
+def new_question(ctx: Ctx, fields: dict[str, str], source: str, status: str) -> Question:
+    """A question of `fields` (checked: a model's dump), numbered next."""
     assert ctx.conf.id is not None
     q = Question(
         conference_id=ctx.conf.id,
@@ -191,7 +293,7 @@ def new_question(ctx: Ctx, source: str, status: str) -> Question:
         created_at=ctx.now,
         text="",
     )
-    for key, value in question_fields(ctx, required_text=True).items():
+    for key, value in listed_fields(ctx, fields).items():
         setattr(q, key, value)
     if status == "queued":
         enqueue(ctx, q)
@@ -208,33 +310,37 @@ def new_question(ctx: Ctx, source: str, status: str) -> Question:
 # --- taking questions in ---------------------------------------------------------------
 
 
-@command("question.add", "Thêm câu hỏi (mặc định từ hội trường) vào cuối hàng đợi.")
-def question_add(ctx: Ctx) -> dict[str, Any]:
-    source = ctx.args.get("source", "floor")
-    if not isinstance(source, str) or source not in QUESTION_SOURCES:
-        raise CommandError("bad_args", "«source» phải là written, floor hoặc phone.")
-    return summary(new_question(ctx, source, "queued"))
+@command("question.add", "Thêm câu hỏi (mặc định từ hội trường) vào cuối hàng đợi.", QuestionAdd)
+def question_add(ctx: Ctx, args: QuestionAdd) -> dict[str, Any]:
+    """a question straight into the end of the queue"""
+    fields = args.model_dump(include=set(QuestionFields.model_fields))
+    return summary(new_question(ctx, fields, args.source, "queued"))
 
 
 @command(
     "question.submit",
     "Đại biểu gửi câu hỏi qua điện thoại: chờ người điều phối duyệt.",
+    QuestionSubmit,
 )
-def question_submit(ctx: Ctx) -> dict[str, Any]:
-    if not text_arg(ctx.args, "asker_name", MAX_NAME):
-        raise CommandError("missing", "Xin ghi họ tên của đồng chí.")
-    return summary(new_question(ctx, "phone", "pending"))
+def question_submit(ctx: Ctx, args: QuestionSubmit) -> dict[str, Any]:
+    """what the public page `/e/{slug}/ask` sends; lands as `pending`"""
+    return summary(new_question(ctx, args.model_dump(), "phone", "pending"))
 
 
 @command(
     "question.edit",
     "Sửa câu hỏi `id` (người hỏi, đơn vị, lĩnh vực, nội dung, cơ quan trả lời).",
+    QuestionEdit,
 )
-def question_edit(ctx: Ctx) -> dict[str, Any]:
-    q = get_question(ctx, "pending", "queued", *AT_MIC)
-    changes = {k: v for k, v in question_fields(ctx, required_text=False).items() if k in ctx.args}
-    if "text" in changes and not changes["text"]:
-        raise CommandError("missing", "Nội dung câu hỏi không được để trống.")
+def question_edit(ctx: Ctx, args: QuestionId) -> dict[str, Any]:
+    """correct a question that is not closed"""
+    q = get_question(ctx, args.id, "pending", "queued", *AT_MIC)
+    sent = args.model_dump(include=set(QuestionFields.model_fields), exclude_none=True)
+    kept = {name: getattr(q, name) for name in QuestionFields.model_fields}
+    whole = parse(QuestionFields, {**kept, **sent}).model_dump()
+    # Only what changes is checked against the lists: a field since taken off its list
+    # stays on the question when the editor sends it back unchanged.
+    changes = listed_fields(ctx, {k: whole[k] for k in sent if whole[k] != kept[k]})
     new_text = changes.get("text", q.text) != q.text
     for key, value in changes.items():
         setattr(q, key, value)
@@ -244,17 +350,21 @@ def question_edit(ctx: Ctx) -> dict[str, Any]:
     return {**summary(q), "changed": sorted(changes)}
 
 
-@command("question.approve", "Duyệt câu hỏi gửi qua điện thoại: đưa vào cuối hàng đợi.")
-def question_approve(ctx: Ctx) -> dict[str, Any]:
-    q = get_question(ctx, "pending")
+@command("question.approve", "Duyệt câu hỏi gửi qua điện thoại: đưa vào cuối hàng đợi.", QuestionId)
+def question_approve(ctx: Ctx, args: QuestionId) -> dict[str, Any]:
+    """a pending phone question joins the end of the queue"""
+    q = get_question(ctx, args.id, "pending")
     enqueue(ctx, q)
     ctx.session.add(q)
     return summary(q)
 
 
-@command("question.reject", "Không duyệt câu hỏi `id` (đang chờ duyệt hoặc trong hàng đợi).")
-def question_reject(ctx: Ctx) -> dict[str, Any]:
-    q = get_question(ctx, "pending", "queued")
+@command(
+    "question.reject", "Không duyệt câu hỏi `id` (đang chờ duyệt hoặc trong hàng đợi).", QuestionId
+)
+def question_reject(ctx: Ctx, args: QuestionId) -> dict[str, Any]:
+    """a pending or queued question is not taken"""
+    q = get_question(ctx, args.id, "pending", "queued")
     close(ctx, q, "rejected")
     return summary(q)
 
@@ -262,18 +372,28 @@ def question_reject(ctx: Ctx) -> dict[str, Any]:
 @command(
     "question.merge",
     "Gộp câu hỏi `id` vào câu `into` (hoặc câu số `into_number`): giữ mọi người hỏi.",
+    QuestionMerge,
 )
-def question_merge(ctx: Ctx) -> dict[str, Any]:
-    q = get_question(ctx, "pending", "queued")
-    if "into_number" in ctx.args and "into" not in ctx.args:
-        number = int_arg(ctx.args, "into_number", 1, 2**31)
+def question_merge(ctx: Ctx, args: QuestionMerge) -> dict[str, Any]:
+    """`id` (pending or queued) is merged into the other: all its askers (and their wording)
+    are kept on it"""
+    q = get_question(ctx, args.id, "pending", "queued")
+    into_id = args.into
+    if into_id is None:
+        if args.into_number is None:
+            message = "Thiếu «into» (hoặc «into_number»)."
+            raise CommandError(
+                "missing", message, 400, [{"field": "into", "code": "missing", "message": message}]
+            )
         found = ctx.session.exec(
-            select(Question).where(Question.conference_id == ctx.conf.id, Question.number == number)
+            select(Question.id).where(
+                Question.conference_id == ctx.conf.id, Question.number == args.into_number
+            )
         ).first()
         if found is None:
-            raise CommandError("not_found", f"Không có câu số {number}.", 404)
-        ctx.args = {**ctx.args, "into": found.id}
-    into = get_question(ctx, "pending", "queued", *AT_MIC, key="into")
+            raise CommandError("not_found", f"Không có câu số {args.into_number}.", 404)
+        into_id = found
+    into = get_question(ctx, into_id, "pending", "queued", *AT_MIC)
     if into.id == q.id:
         raise CommandError("bad_args", "Không gộp một câu hỏi vào chính nó.")
     assert into.id is not None
@@ -300,44 +420,43 @@ def question_merge(ctx: Ctx) -> dict[str, Any]:
 @command(
     "question.internal",
     "Đánh dấu câu hỏi `id` là nội bộ (`internal` = true): không lên màn chiếu.",
+    QuestionInternal,
 )
-def question_internal(ctx: Ctx) -> dict[str, Any]:
-    q = get_question(ctx)
-    internal = ctx.args.get("internal")
-    if not isinstance(internal, bool):
-        raise CommandError("bad_args", "«internal» phải là true hoặc false.")
-    q.internal = internal
+def question_internal(ctx: Ctx, args: QuestionInternal) -> dict[str, Any]:
+    """internal questions never show on the projector"""
+    q = get_question(ctx, args.id)
+    q.internal = args.internal
     ctx.session.add(q)
-    return {**summary(q), "internal": internal}
+    return {**summary(q), "internal": args.internal}
 
 
 # --- the queue -------------------------------------------------------------------------
 
 
-@command("question.move", "Đổi thứ tự trong hàng đợi: `to` = up, down hoặc top.")
-def question_move(ctx: Ctx) -> dict[str, Any]:
-    q = get_question(ctx, "queued")
-    to = ctx.args.get("to")
+@command("question.move", "Đổi thứ tự trong hàng đợi: `to` = up, down hoặc top.", QuestionMove)
+def question_move(ctx: Ctx, args: QuestionMove) -> dict[str, Any]:
+    """reorder the queue"""
+    q = get_question(ctx, args.id, "queued")
+    to = args.to
     queue = questions(ctx, "queued")
     i = next(i for i, x in enumerate(queue) if x.id == q.id)
     if to == "top":
         if i > 0:
             q.queue_rank = queue[0].queue_rank - 1.0
-    elif to in ("up", "down"):
+    else:
         j = i - 1 if to == "up" else i + 1
         if 0 <= j < len(queue):
             other = queue[j]
             q.queue_rank, other.queue_rank = other.queue_rank, q.queue_rank
             ctx.session.add(other)
-    else:
-        raise CommandError("bad_args", "«to» phải là up, down hoặc top.")
     ctx.session.add(q)
     return {**summary(q), "to": to}
 
 
-@command("question.requeue", "Đưa câu hỏi đang ở micro về đầu hàng đợi.")
-def question_requeue(ctx: Ctx) -> dict[str, Any]:
-    q = get_question(ctx, *AT_MIC)
+@command("question.requeue", "Đưa câu hỏi đang ở micro về đầu hàng đợi.", QuestionId)
+def question_requeue(ctx: Ctx, args: QuestionId) -> dict[str, Any]:
+    """a question at a microphone goes back to the top of the queue"""
+    q = get_question(ctx, args.id, *AT_MIC)
     mic = q.mic
     enqueue(ctx, q, at_top=True)
     ctx.session.add(q)
@@ -383,25 +502,33 @@ def close(ctx: Ctx, q: Question, outcome: str) -> None:
 @command(
     "question.assign",
     "Đưa câu hỏi `id` tới micro `mic` (người chạy micro tới chỗ đại biểu).",
+    QuestionAssign,
 )
-def question_assign(ctx: Ctx) -> dict[str, Any]:
-    q = get_question(ctx, "queued")
-    go_on_deck(ctx, q, int_arg(ctx.args, "mic", 1, ctx.conf.mic_count))
+def question_assign(ctx: Ctx, args: QuestionAssign) -> dict[str, Any]:
+    """a queued question goes on deck at that microphone. 409 `mic_busy` if the microphone has
+    one"""
+    q = get_question(ctx, args.id, "queued")
+    go_on_deck(ctx, q, within("mic", args.mic, 1, ctx.conf.mic_count))
     return summary(q)
 
 
-@command("question.live", "Câu hỏi `id` đang chờ ở micro: đại biểu bắt đầu phát biểu.")
-def question_live(ctx: Ctx) -> dict[str, Any]:
-    q = get_question(ctx, "on_deck")
+@command("question.live", "Câu hỏi `id` đang chờ ở micro: đại biểu bắt đầu phát biểu.", QuestionId)
+def question_live(ctx: Ctx, args: QuestionId) -> dict[str, Any]:
+    """the on-deck delegate starts speaking (speaking timer starts). 409 `someone_live` if
+    `max_live` delegates already speak"""
+    q = get_question(ctx, args.id, "on_deck")
     go_live(ctx, q)
     return summary(q)
 
 
-@command("question.answer", "Chuyển sang phần trả lời của câu `id` (tuỳ chọn `agency`).")
-def question_answer(ctx: Ctx) -> dict[str, Any]:
-    q = get_question(ctx, "live", "on_deck")
-    if "agency" in ctx.args:
-        q.agency = text_arg(ctx.args, "agency", MAX_NAME)
+@command(
+    "question.answer", "Chuyển sang phần trả lời của câu `id` (tuỳ chọn `agency`).", QuestionAnswer
+)
+def question_answer(ctx: Ctx, args: QuestionAnswer) -> dict[str, Any]:
+    """the answer starts (answer timer starts)"""
+    q = get_question(ctx, args.id, "live", "on_deck")
+    if args.agency is not None and args.agency != q.agency:
+        q.agency = on_list(ctx, "agency", "agency", args.agency, "Cơ quan trả lời")
     q.status = "answering"
     q.answering_at = ctx.now
     q.timer = Timer.fresh(ctx.conf.answer_seconds, ctx.now)
@@ -409,34 +536,39 @@ def question_answer(ctx: Ctx) -> dict[str, Any]:
     return summary(q)
 
 
-@command("question.close", "Kết thúc câu `id`: `outcome` = answered, in_writing hoặc withdrawn.")
-def question_close(ctx: Ctx) -> dict[str, Any]:
-    outcome = ctx.args.get("outcome")
-    if outcome not in ("answered", "in_writing", "withdrawn"):
-        raise CommandError("bad_args", "«outcome» phải là answered, in_writing hoặc withdrawn.")
-    q = get_question(ctx, "pending", "queued", *AT_MIC)
+@command(
+    "question.close",
+    "Kết thúc câu `id`: `outcome` = answered, in_writing hoặc withdrawn.",
+    QuestionClose,
+)
+def question_close(ctx: Ctx, args: QuestionClose) -> dict[str, Any]:
+    """close it; its microphone is free"""
+    q = get_question(ctx, args.id, "pending", "queued", *AT_MIC)
     mic = q.mic
-    close(ctx, q, outcome)
+    close(ctx, q, args.outcome)
     return {**summary(q), "from_mic": mic}
 
 
 @command(
     "question.timer",
     "Đồng hồ của câu `id`: `action` = pause, resume hoặc adjust (`seconds`).",
+    QuestionTimer,
 )
-def question_timer(ctx: Ctx) -> dict[str, Any]:
-    q = get_question(ctx, "live", "answering")
-    action = ctx.args.get("action")
+def question_timer(ctx: Ctx, args: QuestionTimer) -> dict[str, Any]:
+    """the live/answering question's timer (the console's ±30 s buttons)"""
+    action = args.action
+    if action == "adjust" and args.seconds is None:
+        message = "Thiếu «seconds»."
+        raise CommandError(
+            "missing", message, 400, [{"field": "seconds", "code": "missing", "message": message}]
+        )
+    q = get_question(ctx, args.id, "live", "answering")
     if action == "pause":
         q.timer = q.timer.pause(ctx.now)
     elif action == "resume":
         q.timer = q.timer.resume(ctx.now)
-    elif action == "adjust":
-        q.timer = q.timer.adjust(
-            int_arg(ctx.args, "seconds", -QUESTION_ADJUST_SECONDS, QUESTION_ADJUST_SECONDS)
-        )
     else:
-        raise CommandError("bad_args", "«action» phải là pause, resume hoặc adjust.")
+        q.timer = q.timer.adjust(args.seconds or 0)
     ctx.session.add(q)
     return {**summary(q), "action": action, "remaining": round(q.timer.remaining(ctx.now), 1)}
 
@@ -444,8 +576,12 @@ def question_timer(ctx: Ctx) -> dict[str, Any]:
 @command(
     "floor.next",
     "Việc thường làm: câu đang chờ ở micro được phát biểu; câu đầu hàng đợi tới micro trống.",
+    NoArgs,
 )
-def floor_next(ctx: Ctx) -> dict[str, Any]:
+def floor_next(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+    """the one key (N on the console): the first on-deck question goes live (if nobody is
+    speaking), and the first queued question goes on deck at the lowest free microphone.
+    409 `nothing_next`, `no_free_mic`, `someone_live` when neither can happen"""
     done: dict[str, Any] = {}
     live_now = questions(ctx, "live")
     waiting = sorted(questions(ctx, "on_deck"), key=lambda q: q.on_deck_at or 0)
@@ -474,25 +610,25 @@ def floor_next(ctx: Ctx) -> dict[str, Any]:
 @command(
     "floor.settings",
     "Số micro `mic_count` (1–8), `max_live`, `speak_seconds`, `answer_seconds`.",
+    FloorSettings,
 )
-def floor_settings(ctx: Ctx) -> dict[str, Any]:
+def floor_settings(ctx: Ctx, args: FloorSettings) -> dict[str, Any]:
+    """the floor's rules (defaults 4, 1, 180, 300)"""
     conf = ctx.conf
-    if "mic_count" in ctx.args:
-        count = int_arg(ctx.args, "mic_count", 1, 8)
-        busy = [m for m in occupied(ctx) if m > count]
+    if args.mic_count is not None:
+        busy = [m for m in occupied(ctx) if m > args.mic_count]
         if busy:
             raise CommandError("mic_busy", f"Micro {busy[0]} đang có câu hỏi.", 409)
-        conf.mic_count = count
-    if "max_live" in ctx.args:
-        max_live = int_arg(ctx.args, "max_live", 1, 8)
+        conf.mic_count = args.mic_count
+    if args.max_live is not None:
         speaking = len(questions(ctx, "live"))
-        if max_live < speaking:
+        if args.max_live < speaking:
             raise CommandError("someone_live", f"Đang có {speaking} đại biểu cùng phát biểu.", 409)
-        conf.max_live = max_live
-    if "speak_seconds" in ctx.args:
-        conf.speak_seconds = int_arg(ctx.args, "speak_seconds", 15, 3600)
-    if "answer_seconds" in ctx.args:
-        conf.answer_seconds = int_arg(ctx.args, "answer_seconds", 15, 3600)
+        conf.max_live = args.max_live
+    if args.speak_seconds is not None:
+        conf.speak_seconds = args.speak_seconds
+    if args.answer_seconds is not None:
+        conf.answer_seconds = args.answer_seconds
     return {
         "mic_count": conf.mic_count,
         "max_live": conf.max_live,
@@ -504,9 +640,13 @@ def floor_settings(ctx: Ctx) -> dict[str, Any]:
 # --- private messages to the MC --------------------------------------------------------
 
 
-@command("mc.message", "Gửi tin riêng cho MC (`text`); mỗi lần một tin, MC xoá sau khi đọc.")
-def mc_message(ctx: Ctx) -> dict[str, Any]:
-    text = text_arg(ctx.args, "text", 500, required=True)
+@command(
+    "mc.message", "Gửi tin riêng cho MC (`text`); mỗi lần một tin, MC xoá sau khi đọc.", McMessage
+)
+def mc_message(ctx: Ctx, args: McMessage) -> dict[str, Any]:
+    """a private note on the MC screen, never on the projector; one at a time (409
+    `message_waiting`)"""
+    text = args.text
     if ctx.conf.mc_message:
         raise CommandError("message_waiting", "MC chưa xoá tin nhắn trước.", 409)
     ctx.conf.mc_message = text
@@ -514,8 +654,9 @@ def mc_message(ctx: Ctx) -> dict[str, Any]:
     return {"text": text}
 
 
-@command("mc.message_clear", "MC xoá tin nhắn đã đọc.")
-def mc_message_clear(ctx: Ctx) -> dict[str, Any]:
+@command("mc.message_clear", "MC xoá tin nhắn đã đọc.", NoArgs)
+def mc_message_clear(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+    """the MC has read it (or the moderator withdraws it)"""
     text, ctx.conf.mc_message = ctx.conf.mc_message, ""
     return {"text": text}
 
@@ -526,11 +667,14 @@ def mc_message_clear(ctx: Ctx) -> dict[str, Any]:
 @command(
     "question.import",
     "Nhập danh sách câu hỏi gửi trước (`rows`: tối đa 2000), tất cả hoặc không gì.",
+    rows_of(QuestionFields, MAX_IMPORT),
 )
-def question_import(ctx: Ctx) -> dict[str, Any]:
-    def add(row: dict[str, Any]) -> Question:
-        row_ctx = Ctx(ctx.session, ctx.conf, row, ctx.now, ctx.role, ctx.memo)
-        return new_question(row_ctx, "written", "queued")
+def question_import(ctx: Ctx, args: Any) -> dict[str, Any]:  # args.rows: list[QuestionFields]
+    """the written questions of a unit's list, all queued, all or none (see the import endpoint
+    below)"""
 
-    numbers = [q.number for q in import_rows(ctx, MAX_IMPORT, "câu hỏi", add)]
+    def add(row: QuestionFields) -> Question:
+        return new_question(ctx, row.model_dump(), "written", "queued")
+
+    numbers = [q.number for q in import_rows(args.rows, MAX_IMPORT, QuestionFields.noun, add)]
     return {"count": len(numbers), "first": numbers[0], "last": numbers[-1]}

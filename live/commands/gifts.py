@@ -3,13 +3,13 @@ recipients, the batches they go up in, and each gift handed over."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field
 from sqlmodel import select
 
 from live.commands import CommandError, Ctx, command, import_rows, own_row, store_order, update
-from live.commands.args import Args, Flag, Id, Text, parse, within
+from live.commands.args import Args, Flag, Id, Text, parse, partial, rows_of, within
 from live.models import GiftBatch, GiftRecipient, ListItem
 
 MAX_RECIPIENTS = 500
@@ -19,10 +19,13 @@ MAX_VALUE = 100_000_000
 class Recipient(Args):
     """A gift recipient, as `gift.add` and each row of `gift.import` send it."""
 
+    noun: ClassVar[str] = "người nhận quà"  # a row of an import, in messages
+
     name: Text = Field(min_length=1, max_length=120)
-    unit: Text = Field(min_length=1, max_length=200)  # one of the unit list: checked as it runs
+    # one of the unit list: checked as it runs
+    unit: Text = Field(min_length=1, max_length=200, description="from the unit list")
     circumstances: Text = Field("", max_length=1000)
-    value: int = Field(0, ge=0, le=MAX_VALUE)  # đồng
+    value: int = Field(0, ge=0, le=MAX_VALUE, description="đồng")
 
 
 class RecipientId(Args):
@@ -47,7 +50,7 @@ class Presenters(Args):
 
 
 class Show(Args):
-    batch: int = Field(ge=0)  # 0 = the step's title card
+    batch: int = Field(ge=0, description="0: the step's title card")
 
 
 def recipients(ctx: Ctx) -> list[GiftRecipient]:
@@ -86,6 +89,7 @@ def batch_count(ctx: Ctx, count: int | None = None) -> int:
     Recipient,
 )
 def gift_add(ctx: Ctx, args: Recipient) -> dict[str, Any]:
+    """a recipient at the end of the list"""
     have = recipients(ctx)
     if len(have) >= MAX_RECIPIENTS:
         raise CommandError("too_many", f"Tối đa {MAX_RECIPIENTS} người nhận quà.", 409)
@@ -103,27 +107,32 @@ def gift_add(ctx: Ctx, args: Recipient) -> dict[str, Any]:
 @command(
     "gift.import",
     f"Nhập danh sách người nhận quà (`rows`: tối đa {MAX_RECIPIENTS}), tất cả hoặc không gì.",
+    rows_of(Recipient, MAX_RECIPIENTS),
 )
-def gift_import(ctx: Ctx) -> dict[str, Any]:
+def gift_import(ctx: Ctx, args: Any) -> dict[str, Any]:  # args.rows: list[Recipient]
+    """all or nothing"""
     have = len(recipients(ctx))
     assert ctx.conf.id is not None
     conference_id = ctx.conf.id
 
-    def add(row: dict[str, Any]) -> GiftRecipient:
-        r = GiftRecipient(
-            conference_id=conference_id, position=0, **checked(ctx, parse(Recipient, row))
-        )
+    def add(row: Recipient) -> GiftRecipient:
+        r = GiftRecipient(conference_id=conference_id, position=0, **checked(ctx, row))
         ctx.session.add(r)
         return r
 
-    added = import_rows(ctx, MAX_RECIPIENTS - have, "người nhận quà", add)
+    added = import_rows(args.rows, MAX_RECIPIENTS - have, Recipient.noun, add)
     for i, r in enumerate(added, start=have + 1):
         r.position = i
     return {"count": len(added), "total": have + len(added)}
 
 
-@command("gift.edit", "Sửa người nhận quà `id` (các trường gửi kèm, như khi thêm).", RecipientId)
+@command(
+    "gift.edit",
+    "Sửa người nhận quà `id` (các trường gửi kèm, như khi thêm).",
+    partial(Recipient, RecipientId, "GiftEdit"),
+)
 def gift_edit(ctx: Ctx, args: RecipientId) -> dict[str, Any]:
+    """change a recipient"""
     r = own_row(ctx, GiftRecipient, args.id, "người nhận quà")
     # What was sent over what is kept, checked whole as a new recipient would be.
     kept = {name: getattr(r, name) for name in Recipient.model_fields}
@@ -135,6 +144,7 @@ def gift_edit(ctx: Ctx, args: RecipientId) -> dict[str, Any]:
 
 @command("gift.remove", "Xoá người nhận quà `id`.", RecipientId)
 def gift_remove(ctx: Ctx, args: RecipientId) -> dict[str, Any]:
+    """remove a recipient"""
     r = own_row(ctx, GiftRecipient, args.id, "người nhận quà")
     rest = [other for other in recipients(ctx) if other is not r]
     ctx.session.delete(r)
@@ -149,6 +159,7 @@ def gift_remove(ctx: Ctx, args: RecipientId) -> dict[str, Any]:
     RecipientMove,
 )
 def gift_move(ctx: Ctx, args: RecipientMove) -> dict[str, Any]:
+    """the order recipients go up in; batches are consecutive runs of it"""
     r = own_row(ctx, GiftRecipient, args.id, "người nhận quà")
     order = recipients(ctx)
     to = within("to", args.to, 1, len(order))
@@ -160,6 +171,7 @@ def gift_move(ctx: Ctx, args: RecipientMove) -> dict[str, Any]:
 
 @command("gift.batch_size", "Số người lên nhận quà mỗi đợt: `size` (1–30).", BatchSize)
 def gift_batch_size(ctx: Ctx, args: BatchSize) -> dict[str, Any]:
+    """how many go up per batch"""
     ctx.conf.gift_batch_size = args.size
     ctx.conf.gift_batch = min(ctx.conf.gift_batch, batch_count(ctx))
     return {"size": ctx.conf.gift_batch_size, "batches": batch_count(ctx)}
@@ -167,6 +179,7 @@ def gift_batch_size(ctx: Ctx, args: BatchSize) -> dict[str, Any]:
 
 @command("gift.presenters", "Lãnh đạo trao quà đợt `batch`: `presenters` (một dòng).", Presenters)
 def gift_presenters(ctx: Ctx, args: Presenters) -> dict[str, Any]:
+    """who presents that batch (shown on the projector)"""
     number = within("batch", args.batch, 1, max(1, batch_count(ctx)))
     presenters = args.presenters
     found = ctx.session.exec(
@@ -185,6 +198,7 @@ def gift_presenters(ctx: Ctx, args: Presenters) -> dict[str, Any]:
     Show,
 )
 def gift_show(ctx: Ctx, args: Show) -> dict[str, Any]:
+    """during a gifts step the projector lists that batch"""
     before = ctx.conf.gift_batch
     ctx.conf.gift_batch = within("batch", args.batch, 0, batch_count(ctx))
     return {"from": before, "to": ctx.conf.gift_batch}
@@ -192,6 +206,7 @@ def gift_show(ctx: Ctx, args: Show) -> dict[str, Any]:
 
 @command("gift.handed", "Ghi đã trao quà cho `id` (`handed` = true/false).", Handed)
 def gift_handed(ctx: Ctx, args: Handed) -> dict[str, Any]:
+    """the gift was handed over"""
     r = own_row(ctx, GiftRecipient, args.id, "người nhận quà")
     handed = args.handed
     r.handed_at = ctx.now if handed else None

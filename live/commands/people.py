@@ -8,20 +8,24 @@ conference run one after another (see live.commands.execute).
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 from sqlmodel import select
 
 from live import access
 from live.commands import CommandError, Ctx, command, import_rows, own_row, update
-from live.commands.args import Args, Flag, Id, Text, one_of, parse
+from live.commands.args import Args, Flag, Id, Text, one_of, parse, partial, rows_of, rule
 from live.imports import seat_code
 from live.models import CHECKIN_DESKS, GENDERS, Delegate, ListItem
 from live.protocol import MAX_ROWS, HallTooSmall, assign_seats
 
 MAX_DELEGATES = 5000  # a hall of 2,500 and its reserves; check-in is patched by row (live.keyed)
+
+
+# What seat_of takes, for the OpenAPI document (spaces aside): a row letter, then 1…99.
+SEAT_PATTERN = r"^(?:[A-Za-z][-.]?0*[1-9][0-9]?)?$"
 
 
 def seat_of(value: str) -> str:
@@ -34,19 +38,27 @@ def seat_of(value: str) -> str:
 class DelegateFields(Args):
     """A delegate, as `delegate.add` and each row of `delegate.import` send it."""
 
+    noun: ClassVar[str] = "đại biểu"  # a row of an import, in messages
+
     name: Text = Field(min_length=1, max_length=120)
     gender: Annotated[Text, Field(max_length=10), one_of(("", *GENDERS))] = ""
     position: Text = Field("", max_length=200)
     unit: Text = Field("", max_length=200)  # free text, matched to the unit list when it matches
-    group: Text = Field("", max_length=200)  # one of the group list: checked as it runs
+    # one of the group list: checked as it runs
+    group: Text = Field("", max_length=200, description="from the group list")
     rank: int = Field(100, ge=1, le=999)
-    seat: Annotated[Text, Field(max_length=10), AfterValidator(seat_of)] = ""
+    seat: Annotated[
+        Text, Field(max_length=10, description="as `A05`"), rule(seat_of, pattern=SEAT_PATTERN)
+    ] = ""
 
 
 class DelegateAdd(DelegateFields):
     # A walk-in, checked in at this desk at once ("" from a form: none).
     desk: Annotated[int | None, BeforeValidator(lambda v: None if v == "" else v)] = Field(
-        None, ge=1, le=CHECKIN_DESKS
+        None,
+        ge=1,
+        le=CHECKIN_DESKS,
+        description="a walk-in: checked in at this desk at once",
     )
 
 
@@ -57,8 +69,8 @@ class DelegateId(Args):
 class Checkin(Args):
     """By `id`, or by `code` (the badge's), at desk `desk`."""
 
-    id: Id | None = None
-    code: Text = Field("", max_length=40)
+    id: Id | None = Field(None, description="or `code`")
+    code: Text = Field("", max_length=40, description="the badge's")
     desk: int = Field(ge=1, le=CHECKIN_DESKS)
 
 
@@ -127,6 +139,8 @@ def add_delegate(ctx: Ctx, fields: dict[str, Any]) -> Delegate:
     DelegateAdd,
 )
 def delegate_add(ctx: Ctx, args: DelegateAdd) -> dict[str, Any]:
+    """a delegate. With `desk` (1–4): a walk-in, checked in at that desk at once (the only way
+    `checkin` may add)"""
     if len(delegates(ctx)) >= MAX_DELEGATES:
         raise CommandError("too_many", f"Danh sách có tối đa {MAX_DELEGATES} đại biểu.", 409)
     fields = columns(ctx, args)
@@ -147,21 +161,25 @@ def delegate_add(ctx: Ctx, args: DelegateAdd) -> dict[str, Any]:
 @command(
     "delegate.import",
     f"Nhập danh sách đại biểu (`rows`: tối đa {MAX_DELEGATES}), tất cả hoặc không gì.",
+    rows_of(DelegateFields, MAX_DELEGATES),
 )
-def delegate_import(ctx: Ctx) -> dict[str, Any]:
+def delegate_import(ctx: Ctx, args: Any) -> dict[str, Any]:  # args.rows: list[DelegateFields]
+    """all or nothing. Badge codes `DB0001`… are given in order"""
     room = MAX_DELEGATES - len(delegates(ctx))
     added = import_rows(
-        ctx,
-        room,
-        "đại biểu",
-        lambda row: add_delegate(ctx, columns(ctx, parse(DelegateFields, row))),
+        args.rows, room, DelegateFields.noun, lambda row: add_delegate(ctx, columns(ctx, row))
     )
     codes = [d.code for d in added]
     return {"count": len(codes), "first": codes[0], "last": codes[-1]}
 
 
-@command("delegate.edit", "Sửa đại biểu `id` (các trường gửi kèm, như khi thêm).", DelegateId)
+@command(
+    "delegate.edit",
+    "Sửa đại biểu `id` (các trường gửi kèm, như khi thêm).",
+    partial(DelegateFields, DelegateId, "DelegateEdit"),
+)
 def delegate_edit(ctx: Ctx, args: DelegateId) -> dict[str, Any]:
+    """change a delegate. 409 `seat_taken` when another delegate has that seat"""
     d = own_row(ctx, Delegate, args.id, "đại biểu")
     # What was sent over what is kept, checked whole as a new delegate would be.
     kept = {name: getattr(d, name) for name in DelegateFields.model_fields if name != "group"}
@@ -176,6 +194,7 @@ def delegate_edit(ctx: Ctx, args: DelegateId) -> dict[str, Any]:
 
 @command("delegate.remove", "Xoá đại biểu `id` khỏi danh sách.", DelegateId)
 def delegate_remove(ctx: Ctx, args: DelegateId) -> dict[str, Any]:
+    """remove a delegate"""
     d = own_row(ctx, Delegate, args.id, "đại biểu")
     ctx.session.delete(d)
     return {"id": d.id, "code": d.code, "name": d.name}
@@ -188,6 +207,8 @@ def delegate_remove(ctx: Ctx, args: DelegateId) -> dict[str, Any]:
     Checkin,
 )
 def delegate_checkin(ctx: Ctx, args: Checkin) -> dict[str, Any]:
+    """present. 409 `already_checked_in` (with the time and desk) when already in, so two desks
+    scanning one badge count it once"""
     desk = args.desk
     if "code" in args.model_fields_set:
         code = args.code.upper()
@@ -217,6 +238,7 @@ def delegate_checkin(ctx: Ctx, args: Checkin) -> dict[str, Any]:
 
 @command("delegate.checkin_undo", "Bỏ ghi có mặt của đại biểu `id` (ghi nhầm).", DelegateId)
 def delegate_checkin_undo(ctx: Ctx, args: DelegateId) -> dict[str, Any]:
+    """undo a mistaken check-in"""
     d = own_row(ctx, Delegate, args.id, "đại biểu")
     if d.checked_in_at is None:
         raise CommandError("not_checked_in", f"{d.name} chưa được ghi có mặt.", 409)
@@ -231,6 +253,7 @@ def delegate_checkin_undo(ctx: Ctx, args: DelegateId) -> dict[str, Any]:
     Documents,
 )
 def delegate_documents(ctx: Ctx, args: Documents) -> dict[str, Any]:
+    """documents and allowance handed over"""
     d = own_row(ctx, Delegate, args.id, "đại biểu")
     given = args.given
     d.documents_at = ctx.now if given else None
@@ -248,6 +271,8 @@ def delegate_documents(ctx: Ctx, args: Documents) -> dict[str, Any]:
     Seating,
 )
 def seats_assign(ctx: Ctx, args: Seating) -> dict[str, Any]:
+    """seat everyone, row A first: the delegates introduced by name in protocol order, then
+    each unit's delegates side by side (units in list order). 409 `hall_full`"""
     rows, per_row = args.rows, args.per_row
     units = list(
         ctx.session.exec(

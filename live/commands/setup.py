@@ -9,13 +9,25 @@ import secrets
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import AfterValidator, Field
+from pydantic import Field
 from pydantic_core import PydanticCustomError
 from sqlmodel import select
 
 from live.auth import ensure_role_keys
 from live.commands import CommandError, Ctx, command, store_order, update
-from live.commands.args import Args, Day, Flag, Text, matching, one_of, parse, within
+from live.commands.args import (
+    Args,
+    Day,
+    Flag,
+    NoArgs,
+    Text,
+    matching,
+    one_of,
+    parse,
+    partial,
+    rule,
+    within,
+)
 from live.models import (
     LIST_KIND_NAMES,
     LIST_KINDS,
@@ -59,9 +71,11 @@ class ConferenceDetails(Args):
 @command(
     "conference.edit",
     "Sửa thông tin hội nghị: `title`, `date`, `starts_at`, `venue`, `organiser`, `banner`.",
-    None,  # any of ConferenceDetails' fields: checked whole, over what is kept
+    partial(ConferenceDetails, NoArgs, "ConferenceEdit"),  # checked whole over what is kept
 )
-def conference_edit(ctx: Ctx) -> dict[str, Any]:
+def conference_edit(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+    """the conference's details (the welcome banner is on the projector before the start and on
+    hold)"""
     conf = ctx.conf
     names = set(ConferenceDetails.model_fields)
     sent = {k: v for k, v in ctx.args.items() if k in names}
@@ -127,8 +141,9 @@ def step_at(ctx: Ctx, position: int) -> AgendaStep:
     return ctx.steps[within("position", position, 1, len(ctx.steps)) - 1]
 
 
-@command("step.add", "Thêm bước vào cuối chương trình (`kind`, `title`, `speaker`, …).", None)
-def step_add(ctx: Ctx) -> dict[str, Any]:  # StepFields, checked whole
+@command("step.add", "Thêm bước vào cuối chương trình (`kind`, `title`, `speaker`, …).", StepFields)
+def step_add(ctx: Ctx, _: StepFields) -> dict[str, Any]:
+    """a step at the end of the programme (at most 40)"""
     if len(ctx.steps) >= MAX_STEPS:
         raise CommandError("too_many", f"Chương trình có tối đa {MAX_STEPS} bước.", 409)
     assert ctx.conf.id is not None
@@ -143,9 +158,10 @@ def step_add(ctx: Ctx) -> dict[str, Any]:  # StepFields, checked whole
     "step.edit",
     "Sửa bước `position` (các trường gửi kèm: `kind`, `title`, `speaker`, `mc_script`, "
     "`planned_minutes`, `show_timer`).",
-    StepAt,
+    partial(StepFields, StepAt, "StepEdit"),
 )
 def step_edit(ctx: Ctx, args: StepAt) -> dict[str, Any]:
+    """change a step; the running step may be edited"""
     step = step_at(ctx, args.position)
     fields = step_fields(ctx, step)
     update(ctx, step, fields)
@@ -154,6 +170,7 @@ def step_edit(ctx: Ctx, args: StepAt) -> dict[str, Any]:
 
 @command("step.remove", "Xoá bước `position` (không xoá được bước đang diễn ra).", StepAt)
 def step_remove(ctx: Ctx, args: StepAt) -> dict[str, Any]:
+    """delete a step. 409 `step_running` for the running one"""
     step = step_at(ctx, args.position)
     if step.position == ctx.conf.current_position:
         raise CommandError("step_running", "Đang diễn ra bước này: chuyển bước khác trước.", 409)
@@ -168,6 +185,7 @@ def step_remove(ctx: Ctx, args: StepAt) -> dict[str, Any]:
 
 @command("step.move", "Đưa bước `position` tới vị trí `to`.", StepMove)
 def step_move(ctx: Ctx, args: StepMove) -> dict[str, Any]:
+    """reorder; the running step stays the running step"""
     step = step_at(ctx, args.position)
     to = within("to", args.to, 1, len(ctx.steps))
     before = list(ctx.steps)
@@ -231,9 +249,15 @@ class ListName(Args):
 class ListSettings(Args):
     """A unit's quotas, a group's count of delegates introduced by name."""
 
-    delegate_quota: int = Field(20, ge=0, le=500)
-    gift_quota: int = Field(0, ge=0, le=500)
-    introduce: int = Field(0, ge=0, le=99)
+    delegate_quota: int = Field(20, ge=0, le=500, description="a unit's")
+    gift_quota: int = Field(0, ge=0, le=500, description="a unit's")
+    introduce: int = Field(
+        0,
+        ge=0,
+        le=99,
+        description="a group's: how many of its highest-ranked delegates present the MC "
+        "introduces by name",
+    )
 
 
 class ListAdd(ListName, ListSettings):
@@ -241,7 +265,7 @@ class ListAdd(ListName, ListSettings):
 
 
 class ListEdit(ListName, ListSettings):
-    new_name: Text = Field("", max_length=200)  # "" = keep the name
+    new_name: Text = Field("", max_length=200, description='`""`: keep the name')
 
 
 class ListMove(ListName):
@@ -281,6 +305,7 @@ def check_new_name(items: list[ListItem], name: str, kind: str) -> None:
     ListAdd,
 )
 def list_add(ctx: Ctx, args: ListAdd) -> dict[str, Any]:
+    """add to a list. 409 `exists`"""
     kind, name = args.kind, args.name
     items = list_items(ctx, kind)
     if len(items) >= MAX_LIST:
@@ -312,6 +337,8 @@ def apply_item_settings(item: ListItem, args: ListSettings) -> None:
     ListEdit,
 )
 def list_edit(ctx: Ctx, args: ListEdit) -> dict[str, Any]:
+    """a rename is carried to every question, commitment, delegate and gift recipient that used
+    the old name"""
     kind = args.kind
     items = list_items(ctx, kind)
     item = find_item(items, args.name, kind)
@@ -337,6 +364,7 @@ def list_edit(ctx: Ctx, args: ListEdit) -> dict[str, Any]:
     "list.remove", "Xoá mục `name` khỏi danh sách `kind` (những nơi đã dùng giữ nguyên).", ListName
 )
 def list_remove(ctx: Ctx, args: ListName) -> dict[str, Any]:
+    """remove from the list (what used it keeps its text)"""
     kind = args.kind
     items = list_items(ctx, kind)
     item = find_item(items, args.name, kind)
@@ -349,6 +377,7 @@ def list_remove(ctx: Ctx, args: ListName) -> dict[str, Any]:
     "list.move", "Đưa mục `name` của danh sách `kind` tới vị trí `to` (thứ tự lễ tân).", ListMove
 )
 def list_move(ctx: Ctx, args: ListMove) -> dict[str, Any]:
+    """reorder; the order of groups is the protocol order of the introduction"""
     kind = args.kind
     items = list_items(ctx, kind)
     item = find_item(items, args.name, kind)
@@ -391,10 +420,16 @@ def slug_of(value: str) -> str:
 
 
 class NewConference(Args):
-    slug: Annotated[Text, Field(min_length=1, max_length=40), AfterValidator(slug_of)]
+    slug: Annotated[
+        Text,
+        Field(min_length=1, max_length=40, description="2–40 of `a-z`, `0-9`, `-`"),
+        rule(slug_of, pattern=SLUG.replace("a-z", "A-Za-z")),  # taken in either case
+    ]
     title: Title
-    date: Day = ""
-    copy_: Flag = Field(False, alias="copy")  # its programme, lists and settings
+    date: Day = Field("", description='`""`: none')
+    copy_: Flag = Field(
+        False, alias="copy", description="this conference's programme, lists and settings"
+    )
 
 
 @command(
@@ -404,6 +439,10 @@ class NewConference(Args):
     NewConference,
 )
 def conference_new(ctx: Ctx, args: NewConference) -> dict[str, Any]:
+    """a new conference with its own role keys. `copy`: this conference's agenda, lists (with
+    quotas and introduction counts) and settings, never its people or questions;
+    otherwise the plan's eight-step programme without scripts. Logged in *this*
+    conference. 409 `exists`"""
     slug = args.slug
     if ctx.session.exec(select(Conference.id).where(Conference.slug == slug)).first():
         raise CommandError("exists", f"Đã có hội nghị mã «{slug}».", 409)

@@ -109,6 +109,9 @@ def seed(server: Server) -> Seeded:
     admin("list.add", {"kind": "unit", "name": UNIT, "delegate_quota": 10, "gift_quota": 10})
     admin("list.add", {"kind": "field", "name": FIELD})
     admin("list.add", {"kind": "agency", "name": AGENCY})
+    # A question's field and agency come from the lists: formulas reach them there too.
+    admin("list.add", {"kind": "field", "name": FORMULAS[3]})
+    admin("list.add", {"kind": "agency", "name": FORMULAS[1]})
     admin("list.add", {"kind": "group", "name": GROUP, "introduce": 10})
 
     for i, name in enumerate(DELEGATES, start=1):
