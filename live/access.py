@@ -121,6 +121,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "question.live": FLOOR,
     "question.answer": FLOOR,
     "question.close": FLOOR,
+    "question.reopen": FLOOR,
+    "question.page": FLOOR,
     "question.timer": FLOOR,
     "floor.next": FLOOR,
     "floor.settings": FLOOR,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import shutil
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,18 @@ from starlette.responses import JSONResponse, Response
 
 from live import access, audit, auth
 from live.commands import CommandError, parse_json
-from live.imports import TableReport, read_delegates, read_gifts, read_questions
+from live.commands.args import Args, parse
+from live.commands.floor import QuestionFields
+from live.commands.gifts import Recipient
+from live.commands.people import DelegateFields
+from live.imports import (
+    RowProblem,
+    TableReport,
+    read_delegates,
+    read_gifts,
+    read_questions,
+    rejected_xlsx,
+)
 from live.minutes import followup_xlsx, minutes_csv, minutes_xlsx
 from live.notice import notice_docx, notice_of
 from live.openapi import openapi
@@ -209,12 +221,20 @@ class ListImport:
     command: str
     noun: str  # "câu hỏi", "đại biểu", …: in the messages
     row: Callable[[Any], dict[str, Any]]
+    model: type[Args]  # one row as the command checks it (its `rows_of` item)
+    quota: str = ""  # how the quota warnings about this list name it: "đại biểu", "suất quà"
+    file: str = "danh-sach"  # the sheet of rejected rows: its file name prefix
 
 
 IMPORTS = {
     "questions": ListImport(
         lambda view, data, name: read_questions(
-            data, name, view.lists["field"], view.lists["agency"]
+            data,
+            name,
+            view.lists["field"],
+            view.lists["agency"],
+            view.lists["unit"],
+            [(q.text, q.asker_unit, q.number) for q in view.questions],
         ),
         "question.import",
         "câu hỏi",
@@ -226,6 +246,8 @@ IMPORTS = {
             "text": r.text,
             "agency": r.agency,
         },
+        QuestionFields,
+        file="cau-hoi",
     ),
     "delegates": ListImport(
         lambda view, data, name: read_delegates(
@@ -234,23 +256,74 @@ IMPORTS = {
             view.lists["group"],
             [(d.name, d.unit) for d in view.delegates],
             {d.seat: d.name for d in view.delegates if d.seat},
+            view.lists["unit"],
         ),
         "delegate.import",
         "đại biểu",
         lambda r: {k: v for k, v in asdict(r).items() if k != "line"},
+        DelegateFields,
+        quota="đại biểu",
+        file="dai-bieu",
     ),
     "gifts": ListImport(
         lambda view, data, name: read_gifts(data, name, view.lists["unit"]),
         "gift.import",
         "người nhận quà",
         lambda r: {k: v for k, v in asdict(r).items() if k != "line"},
+        Recipient,
+        quota="suất quà",
+        file="nguoi-nhan-qua",
     ),
 }
 
 
+def _checked_rows(
+    spec: ListImport, report: TableReport[Any]
+) -> tuple[list[dict[str, Any]], list[Any], list[RowProblem]]:
+    """The rows as the command will take them, each checked by the command's own row model
+    first: a row it would refuse is kept out here, named by its line in the file (the command
+    numbers rows by their place among those sent). (rows, their read rows, problems)"""
+    rows, kept, problems = [], [], []
+    for r in report.rows:
+        row = spec.row(r)
+        try:
+            parse(spec.model, row, f"Dòng {r.line}: ")
+        except CommandError as e:
+            problems.append(RowProblem(r.line, "", e.message))
+            continue
+        rows.append(row)
+        kept.append(r)
+    return rows, kept, problems
+
+
+def _import_details(spec: ListImport, report: TableReport[Any], slug: str) -> dict[str, Any]:
+    """What an import's answer says of the file, imported or not: the columns taken, each
+    rejected row (line, reasons), advice, and the rejected rows as a sheet (base64 XLSX)."""
+    rejected = [
+        {"line": line, "reasons": reasons} for line, reasons in report.rejected().items() if line
+    ]
+    sheet = rejected_xlsx(report)
+    return {
+        "columns": report.columns,
+        "columns_message": report.columns_sentence(),
+        "problems": [asdict(p) for p in report.problems],
+        "rejected": rejected,
+        "notes": [asdict(n) for n in report.notes],
+        "rejected_file": None
+        if sheet is None
+        else {
+            "name": f"{spec.file}-chua-nhap-{slug}.xlsx",
+            "media_type": DOWNLOADS["minutes.xlsx"][1],
+            "base64": base64.b64encode(sheet).decode("ascii"),
+        },
+    }
+
+
 async def api_import(request: Request) -> Response:
-    """Import an uploaded XLSX/CSV list (questions, delegates, gift recipients): every row,
-    or none with a report of each row's problems. Quota overruns are warnings only."""
+    """Import an uploaded XLSX/CSV list (questions, delegates, gift recipients): the rows
+    without a problem, and each other row's line and reasons (also as a sheet to fix and send
+    again); nothing, 400, when no row is good. Quota overruns of the units the file touched
+    are warnings only."""
     live = live_of(request)
     slug, kind = request.path_params["slug"], request.path_params["kind"]
     spec = IMPORTS.get(kind)
@@ -273,35 +346,54 @@ async def api_import(request: Request) -> Response:
     view = await live.aview(slug)
     if view is None:
         return api_error(404, "not_found", "Không tìm thấy hội nghị.")
-    report = await asyncio.to_thread(spec.read, view, data, filename)
-    if not report.ok:
+    read = await asyncio.to_thread(spec.read, view, data, filename)
+    rows, kept, refused = _checked_rows(spec, read)
+    report = replace(read, rows=kept, problems=[*read.problems, *refused])
+    details = await asyncio.to_thread(_import_details, spec, report, slug)
+    columns = details["columns_message"]
+    if not rows:
+        count = len(report.problems)
+        message = f"Chưa nhập {spec.noun} nào: tệp có {count} lỗi, xin sửa rồi nhập lại."
         return JSONResponse(
             {
                 "ok": False,
                 "code": "import_rejected",
-                "message": f"Chưa nhập {spec.noun} nào: tệp có {len(report.problems)} lỗi, "
-                "xin sửa rồi nhập lại.",
-                "problems": [asdict(p) for p in report.problems],
+                "message": message + (f"\n{columns}" if columns else ""),
+                **details,
             },
             status_code=400,
         )
-    rows = [spec.row(r) for r in report.rows]
     try:
         outcome = await live.run_command(slug, role, spec.command, {"rows": rows})
     except CommandError as e:
         return refusal_of(e)
     after = await live.aview(slug)
-    warnings = after.quota_warnings() if after is not None else []
+    # Only the units this file touched, and only the quota of this kind of list.
+    touched = {row.get("unit", "") for row in rows} - {""}
+    warnings = [
+        w
+        for w in (after.quota_warnings() if after is not None and spec.quota else [])
+        if spec.quota in w and any(w.startswith(f"{unit}: ") for unit in touched)
+    ]
     duplicates = getattr(report, "duplicates", [])  # look-alike questions: a hint only
     extra = {"duplicates": [list(pair) for pair in duplicates]} if kind == "questions" else {}
+    message = f"Đã nhập {len(rows)} {spec.noun}."
+    if details["rejected"]:
+        message += (
+            f" Chưa nhập {len(details['rejected'])} dòng có lỗi (lý do từng dòng ở dưới; "
+            "tải bảng các dòng này về, sửa rồi nhập lại)."
+        )
     return JSONResponse(
         {
             "ok": True,
             "seq": outcome.seq,
             **outcome.answer,
-            "message": f"Đã nhập {len(rows)} {spec.noun}."
+            "imported": len(rows),
+            "message": message
+            + (f"\n{columns}" if columns else "")
             + "".join(f"\nCảnh báo: {w}" for w in warnings),
             "warnings": warnings,
+            **details,
             **extra,
         }
     )

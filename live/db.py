@@ -83,6 +83,32 @@ def _v6_event_effects(conn: Connection) -> None:
         conn.execute(sa.text("ALTER TABLE event ADD COLUMN effects TEXT NOT NULL DEFAULT ''"))
 
 
+def _v7_step_overtime(conn: Connection) -> None:
+    """Issue 15: a step's timer goes past zero on the hall projector only if it says so."""
+    if "show_overtime" not in {c["name"] for c in inspect(conn).get_columns("agendastep")}:
+        conn.execute(
+            sa.text("ALTER TABLE agendastep ADD COLUMN show_overtime BOOLEAN NOT NULL DEFAULT 0")
+        )
+
+
+def _v8_step_times(conn: Connection) -> None:
+    """Issue 15: each step's actual start and its timer as the MC left it."""
+    have = {c["name"] for c in inspect(conn).get_columns("agendastep")}
+    for column, ddl in (
+        ("began_at", "FLOAT"),
+        ("kept_duration", "FLOAT"),
+        ("kept_elapsed", "FLOAT NOT NULL DEFAULT 0"),
+    ):
+        if column not in have:
+            conn.execute(sa.text(f"ALTER TABLE agendastep ADD COLUMN {column} {ddl}"))
+
+
+def _v9_question_page(conn: Connection) -> None:
+    """Issue 15: a long question is shown in pages the moderator turns."""
+    if "page" not in {c["name"] for c in inspect(conn).get_columns("question")}:
+        conn.execute(sa.text("ALTER TABLE question ADD COLUMN page INTEGER NOT NULL DEFAULT 0"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     lambda conn: None,
     _v2_people,
@@ -90,6 +116,9 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v4_form_visits,
     _v5_look_alikes,
     _v6_event_effects,
+    _v7_step_overtime,
+    _v8_step_times,
+    _v9_question_page,
 ]
 
 

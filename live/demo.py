@@ -98,7 +98,7 @@ pháo tay.""",
         "title": "Khai mạc hội nghị",
         "speaker": "Đồng chí Chủ tịch UBND tỉnh",
         "planned_minutes": 10,
-        "show_timer": True,
+        "show_timer": False,  # a leader speaks: no countdown before the hall
         "media": "",
         "mc_script": """\
 Kính thưa các vị đại biểu, thưa toàn thể hội nghị!
@@ -185,7 +185,7 @@ Xin trân trọng kính mời đồng chí Chủ tịch UBND tỉnh chủ trì p
         "title": "Phát biểu của lãnh đạo Tổng LĐLĐ Việt Nam và Tỉnh ủy Hòa Bình",
         "speaker": "Đồng chí Phó Chủ tịch Tổng LĐLĐ Việt Nam; Phó Bí thư Thường trực Tỉnh ủy",
         "planned_minutes": 20,
-        "show_timer": True,
+        "show_timer": False,  # a leader speaks: no countdown before the hall
         "media": "",
         "mc_script": """\
 Kính thưa các vị đại biểu, thưa toàn thể hội nghị!
@@ -211,7 +211,7 @@ kiến của đồng chí để các cấp, các ngành và tổ chức Công đ
         "title": "Phát biểu kết luận của đồng chí Chủ tịch UBND tỉnh",
         "speaker": "Đồng chí Chủ tịch UBND tỉnh",
         "planned_minutes": 15,
-        "show_timer": True,
+        "show_timer": False,  # a leader speaks: no countdown before the hall
         "media": "",
         "mc_script": """\
 Kính thưa các vị đại biểu, thưa toàn thể hội nghị!

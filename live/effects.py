@@ -71,6 +71,10 @@ CONFERENCE_FACETS: dict[str, str] = {
     **dict.fromkeys(("gift_batch_size", "gift_batch"), "gifts"),
     "seq": "",  # every command bumps it: not an effect
 }
+# Columns no screen shows (yet): a change of only these is no effect, so the MC's stepping
+# back and forth (which keeps each step's timer, live.commands.agenda.enter_step) does not
+# re-render what shows the programme.
+UNSHOWN: dict[type, set[str]] = {AgendaStep: {"began_at", "kept_duration", "kept_elapsed"}}
 SETUP = "setup"  # any other column of the conference: title, venue, banner, the notice's issuer…
 ALL = "*"  # the key of a bulk statement's effect: every row of that kind may have changed
 # A kind every region depends on: a conference's first render, a refresh of everything.
@@ -122,6 +126,11 @@ def _touched(obj: Any, deleted: bool = False) -> Iterator[tuple[str, str]]:
     kind = KIND_OF.get(type(obj))
     if kind is None:  # the event log, projector frames: not what screens show
         return
+    unshown = UNSHOWN.get(type(obj))
+    if unshown and not deleted:
+        state = inspect(obj)
+        if not state.pending and {a.key for a in state.attrs if a.history.has_changes()} <= unshown:
+            return
     key = obj.role if isinstance(obj, RoleKey) else str(obj.id if obj.id is not None else "new")
     yield kind, key
 

@@ -4,8 +4,13 @@ delegates, and gift recipients.
 Pure functions, no database. One reader, `read_table`, turns the bytes of one file into accepted
 rows and problems in Vietnamese for the organiser; a `TableSpec` per kind of list says which
 columns it has and checks one row. `read_questions`, `read_delegates` and `read_gifts` are that
-reader with their spec (questions also get near-duplicate pairs). The caller imports every row or,
-when there is any problem, nothing.
+reader with their spec (questions also get near-duplicate pairs). The caller imports the rows
+without a problem and hands the others back, each with its line and reason (`rejected_xlsx`).
+
+Units' files differ from the template: a header is recognised by its synonyms, or else by the
+words that carry its meaning (`KEYWORDS`); a cell merged down repeats its value on the rows it
+covers; a formula without a saved value is named as such; units and fields are matched to the
+conference's lists through the usual abbreviations (`ABBREVIATIONS`) as well.
 """
 
 from __future__ import annotations
@@ -16,19 +21,23 @@ import functools
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import chain, combinations, islice
+from itertools import chain, combinations, islice, zip_longest
 from pathlib import PurePath
 from typing import Any, Generic, TypeAlias, TypeVar
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 MAX_ROWS = 2000  # questions in one file
 MAX_TEXT = 4000
 HEADER_SCAN = 10  # the header row is looked for in this many first rows
+MAX_HEADER = 120  # characters: a longer cell is data, not a header
 # Column → accepted headers (compared without case, diacritics, spaces, punctuation or a note in
 # brackets); the first is the name used in messages. Other columns ("STT", "TT", notes) are ignored.
 COLUMNS = {
@@ -68,6 +77,75 @@ GIFT_COLUMNS = {
 }
 GIFT_REQUIRED = ("name", "unit")
 
+# A header none of the synonyms above names is recognised by the words that carry its meaning,
+# compared without case or diacritics, as whole words: «Ý kiến, đề xuất của người lao động» is
+# the question's text. Each list is tried in this order (the first column with a word in the
+# header takes it), so «Cơ quan trả lời câu hỏi» is the agency before it could be the text.
+# A header is taken this way only for a column no synonym has named.
+KEYWORDS = {
+    "agency": ("trả lời", "giải trình", "chủ trì", "sở ngành", "giải quyết", "thẩm quyền"),
+    "asker_name": ("họ tên", "họ và tên", "người hỏi", "người gửi", "người nêu", "tên người",
+                   "người đề xuất", "người kiến nghị"),
+    "asker_position": ("chức vụ", "chức danh", "nghề nghiệp"),
+    "field": ("lĩnh vực", "chủ đề", "nhóm vấn đề", "nhóm nội dung", "phân loại"),
+    "unit": ("đơn vị", "công đoàn", "cđcs", "lđlđ", "tổ chức", "nơi gửi", "cơ quan"),
+    "text": ("nội dung", "câu hỏi", "ý kiến", "kiến nghị", "đề xuất", "đề nghị", "thắc mắc",
+             "vấn đề", "tâm tư", "nguyện vọng"),
+}  # fmt: skip
+DELEGATE_KEYWORDS = {
+    "gender": ("giới tính", "nam nữ", "giới"),
+    "position": ("chức vụ", "chức danh"),
+    "group": ("thành phần", "nhóm", "đối tượng"),
+    "rank": ("thứ tự", "xếp hạng", "lễ tân"),
+    "seat": ("ghế", "chỗ ngồi", "vị trí ngồi"),
+    "unit": ("đơn vị", "cơ quan", "nơi công tác"),
+    "name": ("họ tên", "họ và tên", "đại biểu", "tên người"),  # "Tên" alone: of what?
+}
+GIFT_KEYWORDS = {
+    "value": ("giá trị", "số tiền", "trị giá", "mức quà", "mức hỗ trợ"),
+    "circumstances": ("hoàn cảnh", "ghi chú", "lý do", "khó khăn"),
+    "unit": ("đơn vị", "công đoàn", "cđcs", "lđlđ", "nơi đề xuất"),
+    "name": ("họ tên", "họ và tên", "người nhận", "tên người"),
+}
+# What each column holds, in the sentence saying which column was taken for what.
+LABELS = {
+    "text": "nội dung câu hỏi", "unit": "đơn vị", "field": "lĩnh vực", "asker_name": "người hỏi",
+    "asker_position": "chức vụ", "agency": "cơ quan trả lời", "name": "họ tên",
+    "gender": "giới tính", "position": "chức vụ", "group": "thành phần", "rank": "thứ tự lễ tân",
+    "seat": "ghế", "circumstances": "hoàn cảnh", "value": "giá trị quà",
+}  # fmt: skip
+# The abbreviations units write for the names on the conference's lists (the one table of them):
+# each word written alone, compared without case or diacritics, stands for its words in full.
+ABBREVIATIONS = {
+    "LĐLĐ": "Liên đoàn Lao động",
+    "CĐ": "Công đoàn",
+    "CĐCS": "Công đoàn cơ sở",
+    "CĐN": "Công đoàn ngành",
+    "KCN": "Khu công nghiệp",
+    "BHXH": "Bảo hiểm xã hội",
+    "BHYT": "Bảo hiểm y tế",
+    "BHTN": "Bảo hiểm thất nghiệp",
+    "ATVSLĐ": "An toàn, vệ sinh lao động",
+    "CNVCLĐ": "Công nhân, viên chức, lao động",
+    "NLĐ": "Người lao động",
+    "LĐ": "Lao động",
+    "UBND": "Ủy ban nhân dân",
+    "TP": "Thành phố",
+    "TX": "Thị xã",
+    "H": "Huyện",  # "H. Lương Sơn"
+    "GTVT": "Giao thông vận tải",
+    "GD": "Giáo dục",  # "GD&ĐT": the "&" (as "và") is left out of the comparison
+    "ĐT": "Đào tạo",
+    "GDĐT": "Giáo dục và Đào tạo",
+    "LĐTBXH": "Lao động - Thương binh và Xã hội",
+    "NN": "Nông nghiệp",
+    "PTNT": "Phát triển nông thôn",
+    "NNPTNT": "Nông nghiệp và Phát triển nông thôn",
+    "VH": "Văn hóa",
+}
+FORMULA_HINT = "mở tệp bằng Excel, lưu lại rồi gửi lại"
+REASON = "Lý do"  # the column added to the sheet of rejected rows
+
 BAD_XLSX = "Không mở được tệp Excel: tệp bị hỏng hoặc không phải .xlsx (tệp .xls cũ: mở bằng Excel rồi lưu lại dạng .xlsx)"
 BAD_CSV = (
     "Không đọc được tệp CSV (sai bảng mã hoặc hỏng): mở bằng Excel rồi lưu lại dạng «CSV UTF-8»"
@@ -91,6 +169,10 @@ _GLUE = (
 _STOP_WORDS = frozenset(_GLUE.split())
 # C0 (except tab and line breaks), DEL and C1 controls: what a wrongly decoded file is full of.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What a command refuses in a text (live.commands.args.UNPRINTABLE, which imports this module):
+# checked per cell here, so the message names the file's line, not the row's place among the
+# rows sent.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Gender as written (compared by _key). A lone "n" is taken for "nữ", as in the brief for this
 # reader; "nam" is short enough to be written in full.
 # "N" alone is refused: it could be either, and a dignitary's form of address depends on it.
@@ -126,11 +208,28 @@ class TableReport(Generic[R]):
 
     rows: list[R]  # the rows without a problem, in file order
     problems: list[RowProblem]
+    # column → its header as written in the file (which column was taken for what)
+    columns: dict[str, str] = field(default_factory=dict, kw_only=True)
+    header: list[str] = field(default_factory=list, kw_only=True)  # the header row as written
+    cells: dict[int, list[str]] = field(default_factory=dict, kw_only=True)  # line → its cells
+    notes: list[RowProblem] = field(default_factory=list, kw_only=True)  # advice, not refusals
 
     @property
     def ok(self) -> bool:
-        """True when there is no problem: import all rows. Otherwise import nothing."""
+        """True when there is no problem: every row can be imported."""
         return not self.problems
+
+    def rejected(self) -> dict[int, list[str]]:
+        """The lines with a problem → the reasons, in file order (line 0: the whole file)."""
+        reasons: dict[int, list[str]] = {}
+        for p in sorted(self.problems, key=lambda p: p.line):
+            reasons.setdefault(p.line, []).append(p.message)
+        return reasons
+
+    def columns_sentence(self) -> str:
+        """Which column of the file was taken for what, in Vietnamese ("" when none)."""
+        taken = [f"«{h}» làm {LABELS.get(c, c)}" for c, h in self.columns.items()]
+        return f"Đã lấy cột {', cột '.join(taken)}." if taken else ""
 
 
 @dataclass(frozen=True)
@@ -191,12 +290,18 @@ class RowCheck:
         value: dict[str, str],
         names: Mapping[str, str],
         lists: Mapping[str, Mapping[str, str]],
+        formulas: Mapping[str, str] | None = None,
     ) -> None:
         self.line = line
         self.value = value  # column → cell, "" when empty or the column is absent
         self.problems: list[RowProblem] = []
+        self.notes: list[RowProblem] = []  # advice that does not keep the row out
         self._names = names  # column → header as written
         self._lists = lists  # column → {_key(item): item}
+        # column → where its formula without a value is ("ô E7"): reported once, not as missing
+        self._formulas = dict(formulas or {})
+        for column, where in self._formulas.items():
+            self.add(column, f"ô {where} là công thức chưa có giá trị: {FORMULA_HINT}")
 
     def __getitem__(self, column: str) -> str:
         return self.value.get(column, "")
@@ -208,9 +313,16 @@ class RowCheck:
             RowProblem(self.line, header, f"Dòng {self.line}: {message}", suggestion)
         )
 
+    def note(self, column: str, message: str, suggestion: str = "") -> None:
+        """Record advice on the row (it is imported all the same)."""
+        header = self._names.get(column, "")
+        self.notes.append(RowProblem(self.line, header, f"Dòng {self.line}: {message}", suggestion))
+
     def text(self, column: str, label: str, limit: int = 0, required: bool = False) -> str:
         """The cell as written, checked for presence and length."""
         given = self[column]
+        if column in self._formulas:
+            return given
         if required and not given:
             self.add(column, f"thiếu {label}")
         elif limit and len(given) > limit:
@@ -221,15 +333,35 @@ class RowCheck:
         """The list's spelling of the cell; "" and a problem (closest item) when not in the list."""
         given, keys = self[column], self._lists.get(column, {})
         if not given:
-            if required:
+            if required and column not in self._formulas:
                 self.add(column, f"thiếu {label}")
             return ""
         spelling, suggestion = listed(given, keys)
         if spelling is not None:
+            self.value[column] = spelling  # a repeat is compared as the list spells it
             return spelling
         hint = f" — có phải «{suggestion}»?" if suggestion else ": hãy chọn theo danh sách"
         self.add(column, f"{label} «{given}» không có trong danh sách{hint}", suggestion)
         return ""
+
+    def respell(self, column: str, label: str, advise: bool = True) -> str:
+        """The list's spelling of a free-text cell when it is on the list (abbreviations too);
+        otherwise the cell as written, with a note naming the closest item if any (`advise`)."""
+        given, keys = self[column], self._lists.get(column)
+        if not given or not keys:
+            return given
+        spelling, suggestion = listed(given, keys)
+        if spelling is not None:
+            self.value[column] = spelling
+            return spelling
+        if suggestion and advise:
+            self.note(
+                column,
+                f"{label} «{given}» không có trong danh sách — có phải «{suggestion}»? "
+                "Đã nhập như đã ghi.",
+                suggestion,
+            )
+        return given
 
 
 @dataclass(frozen=True)
@@ -244,7 +376,9 @@ class TableSpec(Generic[R]):
     max_rows: int
     check: Callable[[RowCheck], R]  # records the row's problems on it, returns the typed row
     unique: tuple[str, ...] = ()  # columns identifying a row (by _key): a repeat is a problem
+    keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # as KEYWORDS
     headers: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    phrases: tuple[tuple[str, tuple[str, ...]], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         headers: dict[str, str] = {}
@@ -252,10 +386,50 @@ class TableSpec(Generic[R]):
             for name in names:
                 headers.setdefault(_header_key(name), column)
         object.__setattr__(self, "headers", headers)
+        phrases = tuple(
+            (column, tuple(_plain_words(word)))
+            for column, words in self.keywords.items()
+            for word in words
+        )
+        object.__setattr__(self, "phrases", phrases)
 
     def column_of(self, header: str) -> str:
         """The column a header names ("" for none); a note in brackets is ignored: "Lĩnh vực (*)"."""
         return self.headers.get(_header_key(header), "")
+
+    def guess_of(self, header: str) -> str:
+        """The column a header's words point to (KEYWORDS), "" for none."""
+        found = _plain_words(re.sub(r"\(.*?\)", "", header))
+        for column, phrase in self.phrases:
+            n = len(phrase)
+            if any(tuple(found[i : i + n]) == phrase for i in range(len(found) - n + 1)):
+                return column
+        return ""
+
+    def columns_of(self, header: Sequence[str]) -> dict[str, int]:
+        """column → its index in the header row: first by synonym, then, for the columns still
+        missing, by the words of the headers left (the first header of a column wins)."""
+        found: dict[str, int] = {}
+        for i, h in enumerate(header):
+            if column := self.column_of(h):
+                found.setdefault(column, i)
+        used = set(found.values())
+        for i, h in enumerate(header):
+            if i not in used and h and (column := self.guess_of(h)) and column not in found:
+                found[column] = i
+                used.add(i)
+        return dict(sorted(found.items(), key=lambda item: item[1]))
+
+    def is_header(self, row: Sequence[str]) -> bool:
+        """The header row: the anchor's synonym; or its words, in a row of short cells naming
+        as many columns as are required (a title above the table, «DANH SÁCH CÂU HỎI…», names
+        one at most; a row of data has a long cell, or few cells that look like headers)."""
+        if self.anchor in map(self.column_of, row):
+            return True
+        if any(len(cell) > MAX_HEADER for cell in row):
+            return False
+        found = self.columns_of(row)
+        return self.anchor in found and len(found) >= max(2, len(self.required))
 
 
 def read_table(
@@ -285,32 +459,117 @@ def read_table(
     if suffix != ".xlsx":
         return _file_problem("Chỉ nhận tệp .xlsx hoặc .csv")
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Not read-only: merged cells are only known to a fully loaded sheet.
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+        # A formula without a saved value (a file a program wrote, never saved by Excel)
+        # reads as None: the formulas themselves tell such a cell from an empty one.
+        formulas = load_workbook(io.BytesIO(data)) if _has_formulas(data) else None
     except Exception:  # zip, XML or openpyxl errors: all mean the same to the organiser
         return _file_problem(BAD_XLSX)
     try:
         if not workbook.worksheets:  # e.g. the sheet the workbook lists is not in the archive
             return _file_problem(BAD_XLSX)
-        for sheet in workbook.worksheets:
-            sheet.reset_dimensions()  # some writers store a wrong sheet size
-        sheets = (sheet.iter_rows(values_only=True) for sheet in workbook.worksheets)
+        sheets = (
+            _sheet_rows(sheet, formulas[sheet.title] if formulas is not None else None)
+            for sheet in workbook.worksheets
+        )
         return _check(sheets, spec, keyed, existing)
     except Exception:  # a damaged sheet only shows while it is read
         return _file_problem(BAD_XLSX)
     finally:
         workbook.close()
+        if formulas is not None:
+            formulas.close()
+
+
+class _Repeated(str):
+    """A cell's value repeated from the top of a cell merged down over it."""
+
+    __slots__ = ()
+
+
+class _Formula(str):
+    """A formula cell without a saved value: reads as "", knows where it is."""
+
+    __slots__ = ("where",)
+    where: str
+
+    def __new__(cls, where: str) -> _Formula:
+        cell = super().__new__(cls, "")
+        cell.where = where
+        return cell
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any sheet of the workbook holds a formula (<f> elements): most do not, and
+    they are read once only."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(
+                b"<f>" in archive.read(name) or b"<f " in archive.read(name)
+                for name in archive.namelist()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            )
+    except Exception:  # the workbook itself was read: a formula is then only not looked for
+        return False
+
+
+def _sheet_rows(sheet: Any, formulas: Any) -> Iterator[list[object]]:
+    """The rows of a sheet as values, with a cell merged down repeating its top value on the
+    rows it covers (`_Repeated`; a title merged across stays in its first cell), and a
+    formula without a saved value as `_Formula`."""
+    repeated: dict[tuple[int, int], object] = {}
+    for merged in sheet.merged_cells.ranges:
+        top = sheet.cell(merged.min_row, merged.min_col).value
+        if top is None:
+            continue
+        for r in range(merged.min_row + 1, merged.max_row + 1):
+            repeated[r, merged.min_col] = top
+    unsaved: dict[tuple[int, int], str] = {}
+    if formulas is not None:
+        for cells in formulas.iter_rows():
+            for c in cells:
+                if c.data_type == "f":
+                    unsaved[c.row, c.column] = c.coordinate
+    for r, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        row: list[object] = list(values)
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                continue
+            if (r, c) in repeated:
+                row[c - 1] = _Repeated(_cell(repeated[r, c]))
+            elif (r, c) in unsaved:
+                row[c - 1] = _Formula(unsaved[r, c])
+        yield row
 
 
 def read_questions(
-    data: bytes, filename: str, fields: list[str], agencies: list[str]
+    data: bytes,
+    filename: str,
+    fields: list[str],
+    agencies: list[str],
+    units: list[str] | None = None,
+    existing: Iterable[tuple[str, str, int]] = (),
 ) -> ImportReport:
-    """Read and check a question list; never raises on a bad file, reports it instead."""
-    report = read_table(data, filename, QUESTIONS, {"field": fields, "agency": agencies})
+    """Read and check a question list; never raises on a bad file, reports it instead.
+    `units`: the unit list (a unit on it is spelled as the list); `existing`: (text, unit,
+    number) of the questions already in, so a question sent again is named, not imported."""
+    lists = {"field": fields, "agency": agencies, "unit": units or []}
+    known = [(text, unit, f"câu số {number}") for text, unit, number in existing]
+    report = read_table(data, filename, QUESTIONS, lists, known)
     texts = [(row.line, words(row.text)) for row in report.rows]
     duplicates = [
         (a, b) for (a, x), (b, y) in combinations(texts, 2) if _jaccard(x, y) >= DUPLICATE_THRESHOLD
     ]
-    return ImportReport(report.rows, report.problems, duplicates)
+    return ImportReport(
+        report.rows,
+        report.problems,
+        duplicates,
+        columns=report.columns,
+        header=report.header,
+        cells=report.cells,
+        notes=report.notes,
+    )
 
 
 def read_delegates(
@@ -319,17 +578,19 @@ def read_delegates(
     groups: list[str],
     existing: Iterable[tuple[str, str]] = (),
     seats: Mapping[str, str] | None = None,
+    units: list[str] | None = None,
 ) -> DelegateReport:
     """Read and check a delegate list; `existing`: (name, unit) of the delegates already in,
-    `seats`: the seats already given (seat -> name). A seat given twice is a problem."""
-    report = read_table(data, filename, DELEGATES, {"group": groups}, existing)
+    `seats`: the seats already given (seat -> name), `units`: the unit list (a unit on it is
+    spelled as the list; others are kept as written). A seat given twice is a problem."""
+    lists = {"group": groups, "unit": units or []}
+    report = read_table(data, filename, DELEGATES, lists, existing)
     taken = dict(seats or {})
     problems = list(report.problems)
-    column = DELEGATE_COLUMNS["seat"][0]  # the file's own header is not kept this far
+    column = report.columns.get("seat", DELEGATE_COLUMNS["seat"][0])
+    rows = []
     for row in report.rows:
-        if not row.seat:
-            continue
-        if row.seat in taken:
+        if row.seat and row.seat in taken:
             problems.append(
                 RowProblem(
                     row.line,
@@ -337,14 +598,50 @@ def read_delegates(
                     f"Dòng {row.line}: ghế {row.seat} đã xếp cho {taken[row.seat]}",
                 )
             )
-        else:
+            continue
+        if row.seat:
             taken[row.seat] = f"{row.name} (dòng {row.line})"
-    return TableReport(report.rows, problems)
+        rows.append(row)
+    return TableReport(
+        rows,
+        problems,
+        columns=report.columns,
+        header=report.header,
+        cells=report.cells,
+        notes=report.notes,
+    )
 
 
 def read_gifts(data: bytes, filename: str, units: list[str]) -> GiftReport:
     """Read and check a list of gift recipients proposed by the units."""
     return read_table(data, filename, GIFTS, {"unit": units})
+
+
+def rejected_xlsx(report: TableReport[Any]) -> bytes | None:
+    """The rows kept out, as a sheet to fix and send again: the file's header row as sent
+    plus «Lý do», then each rejected row's cells and its reasons. None when no row was."""
+    reasons = {line: why for line, why in report.rejected().items() if line in report.cells}
+    if not reasons:
+        return None
+    header = list(report.header)
+    while header and not header[-1]:
+        header.pop()
+    width = max([len(header), *(len(report.cells[line]) for line in reasons)])
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Dòng chưa nhập"
+    sheet.append([*header, *[""] * (width - len(header)), REASON])
+    for line, why in reasons.items():  # what XML cannot hold shows as "�" (the reason says)
+        cells = [ILLEGAL_CHARACTERS_RE.sub("\ufffd", cell) for cell in report.cells[line]]
+        shown = "; ".join(m.removeprefix(f"Dòng {line}: ") for m in why)
+        sheet.append([*cells, *[""] * (width - len(cells)), f"Dòng {line}: {shown}"])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text written "=…" stays text, as it was sent
+                cell.data_type = "s"
+    sheet.column_dimensions[get_column_letter(width + 1)].width = 60
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def seat_code(text: str) -> str | None:
@@ -428,8 +725,34 @@ def listed(given: str, names: Mapping[str, str] | Iterable[str]) -> tuple[str | 
     keys = names if isinstance(names, Mapping) else {_key(n): n for n in names}
     if _key(given) in keys:
         return keys[_key(given)], ""
-    close = difflib.get_close_matches(_key(given), keys, n=1, cutoff=0.5)
-    return None, keys[close[0]] if close else ""
+    # Through the abbreviations: "LĐLĐ huyện Lạc Sơn", "CĐ các KCN tỉnh", "BHXH, BHYT".
+    full = {_expanded(n): n for n in keys.values()}
+    if _expanded(given) in full:
+        return full[_expanded(given)], ""
+    close = difflib.get_close_matches(_expanded(given), full, n=1, cutoff=0.5)
+    return None, full[close[0]] if close else ""
+
+
+def _plain_words(text: str) -> list[str]:
+    """A text's words without case, diacritics or punctuation: "CĐ các KCN" → cd, cac, kcn."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    letters = "".join(
+        c if c.isalnum() else " " for c in plain.casefold() if not unicodedata.combining(c)
+    )
+    return letters.split()
+
+
+_ABBREVIATED = {
+    "".join(_plain_words(short)): _plain_words(full) for short, full in ABBREVIATIONS.items()
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def _expanded(text: str) -> str:
+    """_key of `text` with each abbreviation (ABBREVIATIONS) written in full and "và"/"&" left
+    out: "LĐLĐ TP Hòa Bình" and "Liên đoàn Lao động thành phố Hòa Bình" are the same."""
+    out = chain.from_iterable(_ABBREVIATED.get(w, [w]) for w in _plain_words(text))
+    return "".join(w for w in out if w != "va")
 
 
 def _key(text: str) -> str:
@@ -456,14 +779,17 @@ def _decode(data: bytes) -> str | None:
     return None if _CONTROL.search(text) else text
 
 
-def _delimiter_score(text: str, delimiter: str, spec: TableSpec[Any]) -> tuple[bool, int]:
+def _delimiter_score(text: str, delimiter: str, spec: TableSpec[Any]) -> tuple[int, int]:
     head = [
         list(r) for r in islice(csv.reader(io.StringIO(text), delimiter=delimiter), HEADER_SCAN)
     ]
-    return _header_at(head, spec) is not None, max(map(len, head), default=0)
+    at = _header_at(head, spec)  # the most columns recognised, then the widest
+    return len(spec.columns_of(head[at])) if at is not None else 0, max(map(len, head), default=0)
 
 
 def _cell(value: object) -> str:
+    if isinstance(value, (_Repeated, _Formula)):
+        return value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     elif isinstance(value, datetime):
@@ -474,9 +800,7 @@ def _cell(value: object) -> str:
 
 
 def _header_at(rows: list[list[str]], spec: TableSpec[Any]) -> int | None:
-    return next(
-        (at for at, row in enumerate(rows) if spec.anchor in map(spec.column_of, row)), None
-    )
+    return next((at for at, row in enumerate(rows) if spec.is_header(row)), None)
 
 
 def _check(
@@ -491,13 +815,32 @@ def _check(
         head = list(islice(rows, HEADER_SCAN))
         at = _header_at(head, spec)
         if at is not None:
-            rest = chain(head[at + 1 :], rows)
-            return _check_rows(head[at], rest, at + 2, spec, lists, existing)
+            rest: Iterator[list[str]] = chain(head[at + 1 :], rows)
+            header, first_line = head[at], at + 2
+            below = next(rest, None)
+            if below is not None and _sub_header(header, below):
+                # A header of two rows: «Người hỏi» merged across over «Họ tên», «Chức vụ»,
+                # the other headers merged down over both. The lower row names the column.
+                header = [
+                    b if b and not isinstance(b, _Repeated) else h
+                    for h, b in zip_longest(header, below, fillvalue="")
+                ]
+                first_line += 1
+            elif below is not None:
+                rest = chain([below], rest)
+            return _check_rows(header, rest, first_line, spec, lists, existing)
         first_head = head if first_head is None else first_head
     widest = max(first_head or [[]], key=lambda row: sum(map(bool, row)))
     name = spec.columns[spec.anchor][0]
     message = f"Không tìm thấy cột «{name}» ({spec.anchor_label}) trong {HEADER_SCAN} dòng đầu"
     return _file_problem(f"{message}. {_found(widest)}", name)
+
+
+def _sub_header(header: list[str], below: list[str]) -> bool:
+    """Whether `below` is the second row of the header: a header cell merged down over it."""
+    return any(
+        h and isinstance(b, _Repeated) and b == h for h, b in zip(header, below, strict=False)
+    )
 
 
 def _check_rows(
@@ -508,41 +851,66 @@ def _check_rows(
     lists: Mapping[str, Mapping[str, str]],
     existing: Iterable[Sequence[str]],
 ) -> TableReport[R]:
-    columns: dict[str, int] = {}
-    for i, h in enumerate(header):
-        if column := spec.column_of(h):
-            columns.setdefault(column, i)
+    columns = spec.columns_of(header)
+    names = {c: header[i] for c, i in columns.items()}
     missing = [spec.columns[c][0] for c in spec.required if c not in columns]
     if missing:
         headers = _found(header)
-        return TableReport([], [RowProblem(0, m, f"Thiếu cột «{m}». {headers}") for m in missing])
-    names = {c: header[i] for c, i in columns.items()}
-    seen = {tuple(map(_key, values)): 0 for values in existing}  # identity → first line (0: before)
+        return TableReport(
+            [],
+            [RowProblem(0, m, f"Thiếu cột «{m}». {headers}") for m in missing],
+            columns=names,
+            header=header,
+        )
+    # identity → first line (0: before), or how the row already in is named ("câu số 12")
+    seen: dict[tuple[str, ...], int | str] = {}
+    for values in existing:
+        identity = tuple(map(_key, values[: len(spec.unique)]))
+        seen.setdefault(identity, values[len(spec.unique)] if len(values) > len(spec.unique) else 0)
     accepted: list[R] = []
     problems: list[RowProblem] = []
+    notes: list[RowProblem] = []
+    kept: dict[int, list[str]] = {}
     count = 0
     for line, cells in enumerate(rows, start=first_line):
-        if not any(cells):
-            continue
+        if not any(c or isinstance(c, _Formula) for c in cells if not isinstance(c, _Repeated)):
+            continue  # blank, or only what a cell merged down from above repeats
         count += 1
         if count > spec.max_rows:
             return _file_problem(
                 f"Tệp có hơn {spec.max_rows} {spec.noun}: hãy chia thành nhiều tệp"
             )
-        value = {c: cells[i] if i < len(cells) else "" for c, i in columns.items()}
-        check = RowCheck(line, value, names, lists)
+        kept[line] = [str(c) for c in cells]
+        value = {c: str(cells[i]) if i < len(cells) else "" for c, i in columns.items()}
+        formulas = {}
+        for c, i in columns.items():
+            cell = cells[i] if i < len(cells) else ""
+            if isinstance(cell, _Formula):
+                formulas[c] = cell.where
+        check = RowCheck(line, value, names, lists, formulas)
+        for column, cell in value.items():
+            if bad := _UNPRINTABLE.search(cell):
+                check.add(
+                    column,
+                    f"ô «{names[column]}» có ký tự điều khiển không in được "
+                    f"(U+{ord(bad[0]):04X}): xoá ký tự đó (thường do chép từ phần mềm khác) "
+                    "rồi gửi lại",
+                )
         row = spec.check(check)
         if spec.unique:
             _check_repeat(check, spec, seen)
         problems += check.problems
+        notes += check.notes
         if not check.problems:
             accepted.append(row)
     if not count:
         problems.append(RowProblem(0, "", f"Tệp không có {spec.noun} nào dưới dòng tiêu đề"))
-    return TableReport(accepted, problems)
+    return TableReport(accepted, problems, columns=names, header=header, cells=kept, notes=notes)
 
 
-def _check_repeat(row: RowCheck, spec: TableSpec[Any], seen: dict[tuple[str, ...], int]) -> None:
+def _check_repeat(
+    row: RowCheck, spec: TableSpec[Any], seen: dict[tuple[str, ...], int | str]
+) -> None:
     """A problem when the row's identity (spec.unique) is already imported or on an earlier line."""
     given = [row[c] for c in spec.unique]
     identity = tuple(map(_key, given))
@@ -551,14 +919,19 @@ def _check_repeat(row: RowCheck, spec: TableSpec[Any], seen: dict[tuple[str, ...
     first = seen.setdefault(identity, row.line)
     if first == row.line:
         return
-    shown = f"{spec.noun} «{given[0]}»" + "".join(f" ({v})" for v in given[1:] if v)
-    where = f"trùng với dòng {first}" if first else "đã có trong danh sách"
+    head = given[0] if len(given[0]) <= 60 else given[0][:57].rstrip() + "…"
+    shown = f"{spec.noun} «{head}»" + "".join(f" ({v})" for v in given[1:] if v)
+    if isinstance(first, str):
+        where = f"đã có trong danh sách ({first}), không nhập lại"
+    else:
+        where = f"trùng với dòng {first}" if first else "đã có trong danh sách"
     row.add(spec.unique[0], f"{shown} {where}")
 
 
 def _check_question(row: RowCheck) -> QuestionRow:
     text = row.text("text", "nội dung câu hỏi", MAX_TEXT, required=True)
     unit = row.text("unit", "tên đơn vị", required=True)
+    unit = row.respell("unit", "đơn vị")  # a unit not on the list may ask: kept as written
     area = row.pick("field", "lĩnh vực", required=True)
     agency = row.pick("agency", "cơ quan trả lời")
     return QuestionRow(row.line, unit, row["asker_name"], row["asker_position"], area, text, agency)
@@ -570,6 +943,7 @@ def _check_delegate(row: RowCheck) -> DelegateRow:
     if row["gender"] and not gender:
         row.add("gender", f"giới tính «{row['gender']}» không rõ — ghi «Nam» hoặc «Nữ»")
     group = row.pick("group", "thành phần", required=True)
+    unit = row.respell("unit", "đơn vị", advise=False)  # guests come from anywhere
     rank = DEFAULT_RANK
     if row["rank"]:
         number = re.fullmatch(r"0*([0-9]{1,3})", row["rank"], re.ASCII)
@@ -582,7 +956,7 @@ def _check_delegate(row: RowCheck) -> DelegateRow:
         row.add(
             "seat", f"số ghế «{row['seat']}» không đúng dạng — ghi chữ hàng rồi số ghế, ví dụ «A05»"
         )
-    return DelegateRow(row.line, name, gender, row["position"], row["unit"], group, rank, seat)
+    return DelegateRow(row.line, name, gender, row["position"], unit, group, rank, seat)
 
 
 def _check_gift(row: RowCheck) -> GiftRow:
@@ -621,6 +995,8 @@ QUESTIONS: TableSpec[QuestionRow] = TableSpec(
     anchor_label="nội dung câu hỏi",
     max_rows=MAX_ROWS,
     check=_check_question,
+    unique=("text", "unit"),
+    keywords=KEYWORDS,
 )
 DELEGATES: TableSpec[DelegateRow] = TableSpec(
     noun="đại biểu",
@@ -631,6 +1007,7 @@ DELEGATES: TableSpec[DelegateRow] = TableSpec(
     max_rows=MAX_DELEGATES,
     check=_check_delegate,
     unique=("name", "unit"),
+    keywords=DELEGATE_KEYWORDS,
 )
 GIFTS: TableSpec[GiftRow] = TableSpec(
     noun="người nhận quà",
@@ -640,4 +1017,5 @@ GIFTS: TableSpec[GiftRow] = TableSpec(
     anchor_label="họ tên người nhận quà",
     max_rows=MAX_GIFTS,
     check=_check_gift,
+    keywords=GIFT_KEYWORDS,
 )

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from live.commands.answers import outcome_of
 from live.models import (
     ANSWER_OUTCOMES,
     FOLLOWUP_STATUSES,
@@ -81,7 +82,7 @@ def rows(view: View) -> list[list[str | int]]:
                 q.agency,
                 responder,
                 a.summary if a else "",
-                ANSWER_OUTCOMES.get(a.outcome, "") if a else "",
+                ANSWER_OUTCOMES.get(outcome_of(q, a), ""),
                 "\n".join(tasks),
                 QUESTION_STATUSES.get(q.status, q.status),
                 clock(q.live_at),
@@ -95,9 +96,7 @@ def summary(view: View) -> dict[str, Counter[str]]:
     """Counts for the leaders' page: by field, unit, outcome and agency asked."""
     asked: list[Question] = [q for q in view.questions if q.status not in LEFT_OUT]
     outcome = Counter(
-        ANSWER_OUTCOMES.get(a.outcome, "Chưa ghi kết quả")
-        if (a := view.answers.get(q.id or 0))
-        else "Chưa ghi kết quả"
+        ANSWER_OUTCOMES.get(outcome_of(q, view.answers.get(q.id or 0)), "Chưa ghi kết quả")
         for q in asked
     )
     return {

@@ -140,7 +140,16 @@ class AgendaStep(SQLModel, table=True):
     mc_script: str = ""
     planned_minutes: int = 5
     show_timer: bool = False  # show the step timer on the hall projector
+    # …and past zero (−0:12, red); otherwise the hall's timer stops at 0:00 while the MC's
+    # and the moderators' count on: overtime is theirs to manage, not the hall's to watch.
+    show_overtime: bool = False
     media: str = ""  # video file: "media/x.webm" under static/, or "upload/x.mp4" under media_dir
+    # What really happened (issue 15; the timing report reads it): when the step was first
+    # entered, and its timer as it stood when the MC last left it (None: never run), so that
+    # going back and forward again goes on from there, as a stage timer does.
+    began_at: float | None = None
+    kept_duration: float | None = None
+    kept_elapsed: float = 0.0
 
 
 class RoleKey(SQLModel, table=True):
@@ -214,6 +223,9 @@ class Question(HasTimer, table=True):
     text: str
     agency: str = ""  # expected to answer
     internal: bool = False  # moderators only: never on the projector
+    # The page of its text the hall sees, when it is longer than the projector holds at a
+    # size still legible from the back row (the moderator turns them: question.page).
+    page: int = 0
     status: str = "queued"
     queue_rank: float = 0.0  # order in the queue: lower first
     mic: int | None = None  # while on deck, live or answering

@@ -29,6 +29,7 @@ from docx.shared import Cm, Emu, Length, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from live.commands.answers import outcome_of
 from live.models import Answer, Commitment, Question
 from live.render import View, dmy, vn_date
 
@@ -117,7 +118,9 @@ def sentence(text: str) -> str:
 
 
 def lower_first(text: str) -> str:
-    """Lower-case the first letter unless the first word looks like an acronym."""
+    """Lower-case the first letter unless the first word looks like an acronym: for a task,
+    which the notice makes the predicate of its own sentence ("Giao … chủ trì kiểm tra …").
+    Text the notice quotes (a question, an answer) is never changed: it is as written."""
     if len(text) > 1 and text[0].isupper() and text[1].islower():
         return text[0].lower() + text[1:]
     return text
@@ -152,35 +155,46 @@ def commitment_text(c: Commitment) -> str:
 def question_text(q: Question, a: Answer | None) -> str:
     """One paragraph: the issue raised, and what was answered."""
     who = ", ".join(x for x in (q.asker_unit.strip(),) if x)
-    issue = lower_first(sentence(q.text))
+    issue = sentence(q.text)  # quoted as written
     text = f"Về ý kiến{f' của {who}' if who else ''} (câu {q.number}): {issue}."
-    if a is None:
-        return text
-    agency = a.responder_agency.strip() or q.agency.strip()
-    if a.summary.strip():
-        body = sentence(a.summary)
-        text += f" {agency} đã giải đáp: {lower_first(body)}." if agency else f" {body}."
-    if a.outcome == "in_writing":
+    agency = (a.responder_agency.strip() if a else "") or q.agency.strip()
+    if a is not None and a.summary.strip():
+        body = sentence(a.summary)  # quoted as written
+        text += f" {agency} đã giải đáp: {body}." if agency else f" {body}."
+    outcome = outcome_of(q, a)
+    if outcome == "in_writing":
         text += f" {agency or 'Cơ quan chuyên môn'} trả lời bằng văn bản."
-    elif a.outcome == "study":
+    elif outcome == "study":
         text += " Chủ tịch UBND tỉnh ghi nhận, giao nghiên cứu, đề xuất."
-    elif a.outcome == "referred" and a.referred_to.strip():
+    elif outcome == "referred" and a is not None and a.referred_to.strip():
         text += f" Chuyển {a.referred_to.strip()} xem xét, giải quyết theo thẩm quyền."
     return text
 
 
+SOURCE_WORDS = {
+    "written": "gửi trước bằng văn bản",
+    "floor": "phát biểu tại hội trường",
+    "phone": "gửi qua điện thoại",
+}
+
+
+def and_list(parts: list[str]) -> str:
+    """ "a", "a và b", "a, b và c"."""
+    return ", ".join(parts[:-1]) + " và " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
 def count_line(view: View) -> str:
+    """How many were raised, and from where; a source none came from is left out."""
     raised = [q for q in view.questions if q.status in RAISED]
-    by_source = {s: sum(1 for q in raised if q.source == s) for s in ("written", "floor", "phone")}
-    parts = [
-        f"{by_source['written']} ý kiến gửi trước bằng văn bản",
-        f"{by_source['floor']} ý kiến phát biểu tại hội trường",
-    ]
-    if by_source["phone"]:
-        parts.append(f"{by_source['phone']} ý kiến gửi qua điện thoại")
-    return f"Tại Hội nghị, đã có {len(raised)} ý kiến, kiến nghị được nêu, trong đó " + (
-        ", ".join(parts[:-1]) + " và " + parts[-1]
-    )
+    if not raised:
+        return "Tại Hội nghị, không có ý kiến, kiến nghị nào được nêu"
+    counts = {s: sum(1 for q in raised if q.source == s) for s in SOURCE_WORDS}
+    line = f"Tại Hội nghị, đã có {len(raised)} ý kiến, kiến nghị được nêu"
+    sources = [s for s, n in counts.items() if n]
+    if len(sources) == 1 and counts[sources[0]] == len(raised):
+        return f"{line}, {'đều ' if len(raised) > 1 else ''}là ý kiến {SOURCE_WORDS[sources[0]]}"
+    parts = [f"{counts[s]} ý kiến {SOURCE_WORDS[s]}" for s in sources]
+    return f"{line}, trong đó {and_list(parts)}" if parts else line
 
 
 def opening_text(view: View) -> str:
@@ -430,8 +444,10 @@ def page_field(p: Paragraph, size: float) -> None:
 
 
 def body(doc: DocxDocument, text: str, *, bold: bool = False) -> Paragraph:
+    """A body paragraph; the line breaks typed in it stay line breaks (python-docx writes a
+    newline as <w:br/>; a CR LF from a pasted text is one break, not two)."""
     p = doc.add_paragraph()
-    add_run(p, text, BODY_PT, bold=bold)
+    add_run(p, text.replace("\r\n", "\n").replace("\r", "\n"), BODY_PT, bold=bold)
     p.paragraph_format.line_spacing = 1.1
     return fmt(p, WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, indent=True)
 

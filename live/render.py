@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Collection, Hashable, Iterable
@@ -16,7 +17,7 @@ from typing import Any
 
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
@@ -24,7 +25,8 @@ from live.access import ROLE_NAMES
 from live.auth import link_label, link_path, opens_live_screen, role_links
 from live.collation import name_sort_key
 from live.commands import COMMANDS
-from live.commands.args import input_attributes
+from live.commands.args import BIDI_CONTROLS, input_attributes
+from live.commands.floor import REOPENABLE
 from live.kept import KeptRows
 from live.keyed import Items, join
 from live.models import (
@@ -209,13 +211,22 @@ REGION_DEPENDS: dict[str, frozenset[str]] = {
         "mc-bar": ("presence", "stage", "step", "delegate"),
         "mc-message": ("message",),
         "mc-floor": (*FLOOR, "stage", "step", "delegate"),
-        "mc-current": ("stage", "step", "delegate", "list", "gift", "giftbatch", "gifts"),
+        "mc-current": (
+            "stage",
+            "step",
+            "delegate",
+            "list",
+            "gift",
+            "giftbatch",
+            "gifts",
+            "question",
+        ),
         "mc-timer": ("stage", "step"),
         "mc-next": ("stage", "step"),
         "mc-projector": ("stage", "step"),
         "mc-hall": ("delegate", "list"),
         "mc-agenda": ("stage", "step"),
-        "projector-stage": (*FLOOR, "stage", "step", "gift", "giftbatch", "gifts"),
+        "projector-stage": (*FLOOR, "answer", "stage", "step", "gift", "giftbatch", "gifts"),
         "projector-timer": (*FLOOR, "stage", "step"),
         "projector-media": ("stage", "step"),
         "mod-bar": ("presence", "stage", "step", "question"),
@@ -288,6 +299,14 @@ def screen_name(kind: str) -> str:
 
 
 UPLOAD_PREFIX = "uploads/"
+
+
+# What the MC's scripts may hold for the app to fill (View.filled; the README lists them).
+PLACEHOLDER = re.compile(r"\[(họ tên|số|đọc danh sách đợt (\d+))\]")
+
+
+def _plain(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def timer_view(t: Timer, warning: float) -> dict[str, Any]:
@@ -495,6 +514,13 @@ class View:
     def timer(self) -> dict[str, Any]:
         return timer_view(self.conference.timer, WARNING_SECONDS)
 
+    @staticmethod
+    def stopped_at_zero(timer: dict[str, Any]) -> dict[str, Any]:
+        """`timer` as the hall sees a step without overtime: 0:00, amber, once time is up."""
+        if timer["phase"] != "overtime":
+            return timer
+        return {**timer, "text": format_clock(0), "phase": "warning"}
+
     # --- the floor ---------------------------------------------------------------------
 
     def with_status(self, *statuses: str) -> list[Question]:
@@ -696,6 +722,45 @@ class View:
             rows.setdefault(d.seat[0], []).append(d)
         return list(rows.items())
 
+    def filled(self, line: str) -> Markup:
+        """A line of the MC's script with its placeholders filled from what the app knows
+        (PLACEHOLDERS, listed in the README): «[họ tên], Phó Bí thư Tỉnh ủy…» by the
+        delegate present whose position the line goes on with, «[số]» by the questions
+        raised so far, «[đọc danh sách đợt N]» by that gift batch's names. What it cannot
+        fill stays, marked, so the MC sees it before reading it aloud."""
+        out: list[str] = []
+        last = 0
+        line = BIDI_CONTROLS.sub("", line)  # written as Markup: past the finalize
+        for m in PLACEHOLDER.finditer(line):
+            out.append(str(escape(line[last : m.start()])))
+            value = self._placeholder(m, line[m.end() :])
+            out.append(
+                f'<mark class="filled" title="{escape(m[0])}">{escape(value)}</mark>'
+                if value
+                else f'<mark class="unfilled" title="Chưa điền được: xem trước khi đọc">'
+                f"{escape(m[0])}</mark>"
+            )
+            last = m.end()
+        out.append(str(escape(line[last:])))
+        return Markup("".join(out))
+
+    def _placeholder(self, m: re.Match[str], after: str) -> str:
+        if m[1] == "số":
+            return str(self.counts()["asked"])
+        if m[2]:
+            n = int(m[2])
+            batches = self.gift_batches
+            return (
+                ", ".join(r.name for r in batches[n - 1]["recipients"]) if n <= len(batches) else ""
+            )
+        # «[họ tên], <position>…»: the present delegate whose position the line goes on with
+        # (the longest such, so "Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh" beats "Phó Bí thư
+        # Tỉnh ủy").
+        rest = _plain(after.lstrip(" ,"))
+        matching = [d for d in self.present if d.position and rest.startswith(_plain(d.position))]
+        best = max(matching, key=lambda d: len(d.position), default=None)
+        return best.name if best else ""
+
     def introductions(self) -> dict[str, Any]:
         """What the MC reads at the opening, from check-in: the dignitaries present, one by
         one in protocol order; the other groups as counts."""
@@ -794,6 +859,14 @@ def form_limits(command: str, field: str) -> Markup:
     return Markup(input_attributes(model, field))
 
 
+def without_bidi_controls(value: Any) -> Any:
+    """Every `{{ value }}` a template writes: text without bidirectional controls (they are
+    refused on the way in, live.commands.args.Text; this holds for text stored before, or
+    by any other way), so no stored text can turn its neighbours around on a screen.
+    Markup (an included region, already written this way) is left as it is."""
+    return BIDI_CONTROLS.sub("", value) if type(value) is str else value
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(SCREENS_DIR),
@@ -803,6 +876,7 @@ def make_environment() -> Environment:
         # Templates do not change while the server runs: no stat() of each file per render.
         auto_reload=False,
         lstrip_blocks=True,
+        finalize=without_bidi_controls,
     )
     env.globals.update(
         ROLE_NAMES=ROLE_NAMES,
@@ -819,6 +893,7 @@ def make_environment() -> Environment:
         GENDERS=GENDERS,
         CHECKIN_DESKS=CHECKIN_DESKS,
         limits=form_limits,
+        REOPENABLE=REOPENABLE,
     )
     env.filters["json_list"] = json.loads
     env.filters["dmy"] = dmy

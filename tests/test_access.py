@@ -88,6 +88,8 @@ EXPECTED: dict[str, tuple[frozenset[str], Any]] = {
     "question.live": (frozenset({"moderator", "admin"}), {"id": MISSING}),
     "question.answer": (frozenset({"moderator", "admin"}), {"id": MISSING}),
     "question.close": (frozenset({"moderator", "admin"}), {"id": MISSING, "outcome": "answered"}),
+    "question.reopen": (frozenset({"moderator", "admin"}), {"id": MISSING}),
+    "question.page": (frozenset({"moderator", "admin"}), {"id": MISSING, "page": 1}),
     "question.timer": (frozenset({"moderator", "admin"}), {"id": MISSING, "action": "pause"}),
     "floor.next": (frozenset({"moderator", "admin"}), NOT_AN_OBJECT),
     "floor.settings": (frozenset({"moderator", "admin"}), {"mic_count": 0}),

@@ -155,3 +155,60 @@ def test_commitment_arguments_are_checked(engine):
             execute(engine, "demo", "secretary", "commitment.add", bad)
     with Session(engine) as s:
         assert list(s.exec(select(Commitment))) == []
+
+
+def close(engine, qid, outcome="in_writing"):
+    return execute(engine, "demo", "moderator", "question.close", {"id": qid, "outcome": outcome})
+
+
+def test_closing_in_writing_is_the_answers_outcome_as_a_new_version(engine):
+    """Issue 15: the floor's «Trả lời bằng văn bản» reaches the answer (the row made if none),
+    as a version of it: a secretary's save on the new version works and keeps the outcome; an
+    editor opened before the close gets a conflict, not a silent overwrite."""
+    q = first_question(engine)
+    assert answer_of(engine, q.id) is None
+    close(engine, q.id)
+    a = answer_of(engine, q.id)
+    assert (a.outcome, a.version, a.summary, a.updated_role) == ("in_writing", 1, "", "moderator")
+
+    with pytest.raises(CommandError) as e:  # an editor opened on "nothing recorded yet"
+        save(engine, question_id=q.id, base_version=0, summary="Bản gõ trước khi đóng câu")
+    assert e.value.code == "conflict"
+    assert answer_of(engine, q.id).outcome == "in_writing"
+
+    # The form sends its "Kết quả…" left empty: the floor's close stands.
+    out = save(engine, question_id=q.id, base_version=1, summary="Sở sẽ trả lời", outcome="")
+    a = answer_of(engine, q.id)
+    assert (out.answer["version"], a.outcome, a.summary) == (2, "in_writing", "Sở sẽ trả lời")
+    # A secretary's choice is theirs to make.
+    save(engine, question_id=q.id, base_version=2, outcome="referred", referred_to="Sở Nội vụ")
+    assert answer_of(engine, q.id).outcome == "referred"
+
+
+def test_closing_in_writing_fills_an_empty_outcome_and_keeps_the_rest(engine):
+    q = first_question(engine)
+    save(engine, question_id=q.id, base_version=0, summary="Ghi dở", responder_name="Ông A")
+    close(engine, q.id)
+    a = answer_of(engine, q.id)
+    assert (a.outcome, a.version, a.summary, a.responder_name) == (
+        "in_writing",
+        2,
+        "Ghi dở",
+        "Ông A",
+    )
+
+
+def test_a_secretarys_outcome_wins_over_closing_in_writing(engine):
+    q = first_question(engine)
+    save(engine, question_id=q.id, base_version=0, outcome="study")
+    close(engine, q.id)
+    a = answer_of(engine, q.id)
+    assert (a.outcome, a.version) == ("study", 1)  # untouched: no new version either
+
+
+def test_other_closes_leave_the_answer_alone(engine):
+    with Session(engine) as s:
+        first, second = s.exec(select(Question).order_by(Question.number).limit(2)).all()
+    close(engine, first.id, "answered")
+    close(engine, second.id, "withdrawn")
+    assert answer_of(engine, first.id) is None and answer_of(engine, second.id) is None

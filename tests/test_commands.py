@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from live.auth import role_keys
 from live.commands import COMMANDS, Command, CommandError, Outcome, Request, execute, execute_batch
-from live.models import Conference, Event
+from live.models import AgendaStep, Conference, Event
 
 
 def state(engine) -> Conference:
@@ -76,6 +76,33 @@ def test_entering_a_step_starts_its_timer_from_planned_minutes(engine):
     c = state(engine)
     assert c.timer.duration == 10 * 60  # step 2 of the demo: 10 minutes
     assert c.timer.remaining(1030.0) == 570
+
+
+def test_going_back_and_forth_keeps_each_steps_time(engine):
+    """← then → must not reset the step's clock (119:43 became 119:59): each step keeps its
+    timer as it stood when left, and when it really began."""
+    execute(engine, "demo", "mc", "step.goto", {"position": 2}, now=1000.0)
+    execute(engine, "demo", "mc", "timer.adjust", {"seconds": 30}, now=1010.0)
+    execute(engine, "demo", "mc", "step.previous", now=1017.0)  # 17 s into step 2
+    execute(engine, "demo", "mc", "step.next", now=1500.0)  # back, 483 s later
+    c = state(engine)
+    assert c.current_position == 2
+    assert c.timer.remaining(1500.0) == 10 * 60 + 30 - 17  # goes on from 10:13
+    assert c.timer.running
+    execute(engine, "demo", "mc", "step.next", now=1600.0)  # step 3: fresh, from its plan
+    assert state(engine).timer.remaining(1600.0) == 10 * 60
+    with Session(engine) as s:
+        steps = {
+            st.position: st
+            for st in s.exec(select(AgendaStep).where(AgendaStep.conference_id == c.id))
+        }
+    assert (steps[1].began_at, steps[2].began_at, steps[3].began_at) == (1017.0, 1000.0, 1600.0)
+    assert (steps[2].kept_duration, steps[2].kept_elapsed) == (630.0, 117.0)
+    assert steps[4].began_at is None and steps[4].kept_duration is None
+    # timer.reset is the way back to the planned minutes
+    execute(engine, "demo", "mc", "step.previous", now=1700.0)
+    execute(engine, "demo", "mc", "timer.reset", now=1700.0)
+    assert state(engine).timer.remaining(1700.0) == 10 * 60
 
 
 def test_timer_commands(engine):

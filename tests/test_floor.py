@@ -501,15 +501,20 @@ class FloorMachine(RuleBasedStateMachine):
         qid = self.pick(data, "pending", "queued", prefer=("pending",))
         into = self.pick(data, "pending", "queued", *AT_MIC, label="into", prefer=AT_MIC)
         args = {"id": qid, "into": into}
-        into_shape = id_shape(into)
-        into_state = id_state(into, self.snap, "pending", "queued", *AT_MIC)
+        # null is "not given": with neither `into` nor `into_number`, refused as missing
+        into_shape = None if into is None else id_shape(into)
+        into_state = (
+            "missing" if into is None else id_state(into, self.snap, "pending", "queued", *AT_MIC)
+        )
         if data.draw(st.booleans(), label="by number"):  # the console's "merge into no. N"
             number = self.snap.qs[into].number if into in self.snap.qs else into
             args = {"id": qid, "into_number": number}
             numbers = {q.number: q.id for q in self.snap.qs.values()}
-            into_shape = int_refusal(number, 1, ID_LIMIT)
+            into_shape = None if number is None else int_refusal(number, 1, ID_LIMIT)
             into_state = (
-                id_state(numbers[number], self.snap, "pending", "queued", *AT_MIC)
+                "missing"
+                if number is None
+                else id_state(numbers[number], self.snap, "pending", "queued", *AT_MIC)
                 if number in numbers
                 else "not_found"
             )
@@ -951,6 +956,52 @@ def test_floor_next_racing_assign_or_floor_next_is_serialised(engine):
             assert sorted(r.seq for r in results) == [snap.conf.seq - 1, snap.conf.seq]
     snap = snapshot(engine, conf_id)
     assert [e[0] for e in snap.events] == list(range(1, snap.conf.seq + 1))
+
+
+def test_two_presses_of_n_at_once_advance_the_floor_once(engine):
+    """What two consoles send when their moderators press «Tiếp» at the same moment: the
+    floor as both saw it. One advances it; the other is refused (409 moved_on), instead of
+    advancing it a second time."""
+    conf_id = conference_id(engine)
+    for _ in range(10):
+        clear_mics(engine, conf_id)
+        first = queued_ids(engine, conf_id, 1)[0]
+        seen = {"queue_head": first, "deck_head": 0}
+        results = race(engine, ("moderator", "floor.next", seen), ("admin", "floor.next", seen))
+        refused = [r for r in results if isinstance(r, CommandError)]
+        assert len(refused) == 1 and refused[0].code == "moved_on", results
+        assert refused[0].status == 409
+        assert mics(snapshot(engine, conf_id)) == {1: (first, "on_deck")}
+
+
+def test_a_question_closed_by_mistake_is_reopened_to_the_top_of_the_queue(engine):
+    conf_id = conference_id(engine)
+    clear_mics(engine, conf_id)
+    first, second = queued_ids(engine, conf_id, 2)[:2]
+    press(engine, "question.assign", {"id": second, "mic": 1})
+    press(engine, "question.close", {"id": second, "outcome": "answered"})
+    out = press(engine, "question.reopen", {"id": second})
+    assert out["was"] == "answered" and out["status"] == "queued"
+    snap = snapshot(engine, conf_id)
+    assert snap.queue()[:2] == [second, first]  # at the top, where a moderator looks
+    assert snap.qs[second].closed_at is None and snap.qs[second].mic is None
+    assert [e[1] for e in snap.events[-2:]] == ["question.close", "question.reopen"]  # audited
+    e = refusal(engine, "question.reopen", {"id": second})  # open already
+    assert (e.code, e.status) == ("wrong_state", 409)
+    press(engine, "question.merge", {"id": first, "into": second})
+    e = refusal(engine, "question.reopen", {"id": first})  # merged: its askers moved on
+    assert (e.code, e.status) == ("wrong_state", 409)
+
+
+def test_n_with_what_the_console_shows_goes_through(engine):
+    conf_id = conference_id(engine)
+    clear_mics(engine, conf_id)
+    first, second = queued_ids(engine, conf_id, 2)[:2]
+    press(engine, "floor.next", {"queue_head": first, "deck_head": 0})
+    out = press(engine, "floor.next", {"queue_head": second, "deck_head": first})
+    assert out["live"]["id"] == first and out["on_deck"]["id"] == second
+    e = refusal(engine, "floor.next", {"queue_head": second, "deck_head": 0})  # stale
+    assert (e.code, e.status) == ("moved_on", 409)
 
 
 # --- examples of the common path -----------------------------------------------------------

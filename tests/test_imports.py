@@ -8,10 +8,16 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from live.demo_questions import DEMO_AGENCIES, DEMO_FIELDS, DEMO_QUESTIONS
-from live.imports import DUPLICATE_THRESHOLD, ImportReport, read_questions, similar
+from live.imports import (
+    DUPLICATE_THRESHOLD,
+    ImportReport,
+    read_questions,
+    rejected_xlsx,
+    similar,
+)
 
 HEADERS = ["STT", "Đơn vị gửi", "Họ và tên", "Chức vụ", "Lĩnh vực", "Nội dung câu hỏi, kiến nghị, đề xuất", "Cơ quan trả lời"]  # fmt: skip
 KEYS = ["unit", "asker_name", "asker_position", "field", "text", "agency"]
@@ -117,18 +123,18 @@ def test_comma_csv_with_a_title_line_and_loose_cells() -> None:
 
 
 def test_missing_text_column_names_it_and_the_headers_found() -> None:
-    headers = [h if h != HEADERS[5] else "Ý kiến" for h in HEADERS]
+    headers = [h if h != HEADERS[5] else "Ghi chú" for h in HEADERS]  # no word of a text
     line, column, message, _ = only_problem(read(xlsx(demo_rows(), headers)))
     assert (line, column) == (0, "Nội dung")
     assert "Nội dung" in message
-    assert "«Ý kiến»" in message and "«Đơn vị gửi»" in message
+    assert "«Ghi chú»" in message and "«Đơn vị gửi»" in message
 
 
 def test_missing_unit_column() -> None:
-    headers = [h if h != "Đơn vị gửi" else "Nơi gửi" for h in HEADERS]
+    headers = [h if h != "Đơn vị gửi" else "Ghi chú" for h in HEADERS]
     line, column, message, _ = only_problem(read(xlsx(demo_rows(), headers)))
     assert (line, column) == (0, "Đơn vị")
-    assert "Thiếu cột «Đơn vị»" in message and "«Nơi gửi»" in message
+    assert "Thiếu cột «Đơn vị»" in message and "«Ghi chú»" in message
 
 
 def test_headers_are_matched_without_case_or_diacritics() -> None:
@@ -186,8 +192,8 @@ def test_field_without_a_close_value_has_no_suggestion() -> None:
 
 
 def test_field_differing_by_case_diacritics_or_dashes_takes_the_list_spelling() -> None:
-    rows = [*one_row(field="bhxh-bhyt"), *one_row(field="NHA O XA HOI")]
-    rows += one_row(field=unicodedata.normalize("NFD", "Tiền lương - việc làm"))
+    rows = [*one_row(field="bhxh-bhyt", text="Câu 1"), *one_row(field="NHA O XA HOI")]
+    rows += one_row(field=unicodedata.normalize("NFD", "Tiền lương - việc làm"), text="Câu 3")
     report = read(xlsx(rows))
     assert report.ok, report.problems
     assert [r.field for r in report.rows] == [
@@ -258,7 +264,8 @@ def test_more_than_2000_rows_is_a_file_problem() -> None:
     line, _, message, _ = only_problem(read(csv_text(rows).encode(), "a.csv"))
     assert line == 0 and "2000" in message
     # 2000 rows are not too many (unknown fields keep the duplicate search out of this test).
-    problems = read(csv_text(one_row(field="?") * 2000).encode(), "a.csv").problems
+    rows = [one_row(field="?", text=f"Câu {n}")[0] for n in range(2000)]
+    problems = read(csv_text(rows).encode(), "a.csv").problems
     assert len(problems) == 2000 and problems[0].line == 2
 
 
@@ -279,3 +286,160 @@ def test_similar_separates_the_demo_near_duplicates_from_unrelated_questions() -
     assert similar(text(1), text(40)) < 0.15
     assert similar("Đề nghị tăng lương!", "đề nghị  TĂNG LƯƠNG") == 1.0
     assert similar(text(1), text(1).upper().replace(",", "")) == 1.0
+
+
+# --- files that differ from the template (issue 15) -------------------------------------
+
+UNITS = ["Liên đoàn Lao động huyện Lạc Sơn", "Công đoàn các Khu công nghiệp tỉnh"]
+
+
+def saved(workbook: Workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_headers_in_other_words_are_matched_by_their_meaning_bearing_words() -> None:
+    headers = [
+        "Số TT",
+        "Công đoàn cơ sở / đơn vị gửi",
+        "Họ tên người nêu ý kiến",
+        "Nghề nghiệp",
+        "Thuộc lĩnh vực",
+        "Ý kiến, đề xuất của người lao động",
+        "Cơ quan có thẩm quyền giải quyết",
+    ]
+    report = read(xlsx(demo_rows()[:3], headers))
+    assert report.ok, report.problems
+    assert report.columns == {
+        "unit": headers[1],
+        "asker_name": headers[2],
+        "asker_position": headers[3],
+        "field": headers[4],
+        "text": headers[5],
+        "agency": headers[6],
+    }
+    assert [r.text for r in report.rows] == [q["text"] for q in DEMO_QUESTIONS[:3]]
+    assert report.rows[0].asker_name == DEMO_QUESTIONS[0]["asker_name"]
+    sentence = report.columns_sentence()
+    assert sentence.startswith("Đã lấy cột «Công đoàn cơ sở / đơn vị gửi» làm đơn vị, cột ")
+    assert "«Ý kiến, đề xuất của người lao động» làm nội dung câu hỏi" in sentence
+    # a synonym wins over a header that only holds a meaning-bearing word
+    report = read(xlsx(one_row(), ["STT", "Đơn vị", "Ý kiến", "Chức vụ", "Lĩnh vực", "Nội dung", "Cơ quan trả lời"]))  # fmt: skip
+    assert report.columns["text"] == "Nội dung" and report.rows[0].asker_name == ""
+
+
+def test_merged_title_rows_and_a_unit_merged_down_over_its_questions() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(
+        ["LIÊN ĐOÀN LAO ĐỘNG TỈNH HÒA BÌNH", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    )
+    sheet.merge_cells("A1:C1")
+    sheet.merge_cells("D1:F1")
+    sheet.append(["DANH SÁCH CÂU HỎI GỬI HỘI NGHỊ"])
+    sheet.merge_cells("A2:F2")
+    sheet.append(["STT", "Đơn vị", "Người hỏi", "Lĩnh vực", "Nội dung", "Cơ quan trả lời"])
+    sheet.append([1, "LĐLĐ huyện Lạc Sơn", "Bùi Thị Hoa", "Khác", "Câu một?", ""])
+    sheet.append([2, None, "Đinh Văn Nam", "Khác", "Câu hai?", ""])
+    sheet.append([3, None, "Hà Văn Sơn", "Khác", "Câu ba?", ""])
+    sheet.merge_cells("B4:B7")  # over one row more than the questions: not a question
+    sheet.append([4, "Công đoàn các KCN tỉnh", "Lò Thị Mai", "Khác", "Câu bốn?", ""])
+    sheet.move_range("A7:F7", rows=1)  # row 7 left blank under the merged unit
+    report = read_questions(saved(workbook), "a.xlsx", DEMO_FIELDS, DEMO_AGENCIES, UNITS)
+    assert report.ok, report.problems
+    assert [(r.line, r.unit) for r in report.rows] == [
+        (4, UNITS[0]),
+        (5, UNITS[0]),
+        (6, UNITS[0]),
+        (8, UNITS[1]),
+    ]
+
+
+def test_a_formula_without_a_saved_value_is_named_not_taken_for_an_empty_cell() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append(one_row()[0])
+    sheet.append(one_row(text='=CONCATENATE("Đề nghị ", "tăng lương")')[0])
+    sheet.append(one_row(unit="=B2", text="Câu ba")[0])
+    report = read(saved(workbook))  # openpyxl saves formulas without values, as programs do
+    assert [r.line for r in report.rows] == [2]
+    assert [(p.line, p.column, p.message) for p in report.problems] == [
+        (3, HEADERS[5], "Dòng 3: ô F3 là công thức chưa có giá trị: mở tệp bằng Excel, lưu lại rồi gửi lại"),
+        (4, HEADERS[1], "Dòng 4: ô B4 là công thức chưa có giá trị: mở tệp bằng Excel, lưu lại rồi gửi lại"),
+    ]  # fmt: skip
+
+
+def test_units_and_fields_match_the_lists_through_abbreviations() -> None:
+    rows = [
+        *one_row(unit="LĐLĐ huyện Lạc Sơn", field="Bảo hiểm xã hội - bảo hiểm y tế", text="1"),
+        *one_row(unit="CD cac KCN tinh", field="BHXH, BHYT", text="2"),
+        *one_row(unit="LĐLĐ huyện Lạc Son", text="3", agency="Sở LĐTBXH"),
+        *one_row(unit="Liên đoàn lao động huyện Lac Sơn.", text="4"),
+        *one_row(unit="LĐLĐ huyện Lạc Thủy", text="5"),  # not on the list: kept, with advice
+    ]
+    report = read_questions(xlsx(rows), "a.xlsx", DEMO_FIELDS, DEMO_AGENCIES, UNITS)
+    assert report.ok, report.problems
+    assert [r.unit for r in report.rows] == [*UNITS, UNITS[0], UNITS[0], "LĐLĐ huyện Lạc Thủy"]
+    assert [r.field for r in report.rows[:2]] == ["BHXH – BHYT", "BHXH – BHYT"]
+    assert report.rows[2].agency == "Sở Lao động - Thương binh và Xã hội"
+    [note] = report.notes
+    assert note.line == 8 and note.suggestion == UNITS[0]
+    assert "không có trong danh sách — có phải «Liên đoàn Lao động huyện Lạc Sơn»?" in note.message
+
+
+def test_a_question_already_in_or_twice_in_the_file_is_named() -> None:
+    rows = [*one_row(text="Câu một?"), *one_row(text="Câu hai?"), *one_row(text="CÂU HAI")]
+    existing = [("câu một", DEMO_QUESTIONS[0]["unit"], 12)]
+    report = read_questions(xlsx(rows), "a.xlsx", DEMO_FIELDS, DEMO_AGENCIES, None, existing)
+    assert [r.line for r in report.rows] == [5]
+    [one, two] = report.problems
+    assert one.line == 4 and "đã có trong danh sách (câu số 12)" in one.message
+    assert two.line == 6 and "trùng với dòng 5" in two.message
+
+
+def test_a_control_character_in_a_csv_cell_is_a_problem_of_its_line() -> None:
+    rows = [*one_row(text="Câu\nhai dòng"), *one_row(text="Câu \x02 lạ"), *one_row(text="Ba")]
+    report = read(csv_text(rows).encode(), "a.csv")
+    assert [r.line for r in report.rows] == [2, 4]
+    [problem] = report.problems
+    assert problem.line == 3 and "U+0002" in problem.message
+
+
+def test_rejected_rows_come_back_as_a_sheet_with_their_reasons() -> None:
+    rows = [*one_row(text="Một"), *one_row(field="Lạ", text="Hai"), *one_row(text="")]
+    report = read(xlsx(rows))
+    assert [r.line for r in report.rows] == [4]
+    data = rejected_xlsx(report)
+    assert data is not None
+    sheet = load_workbook(io.BytesIO(data)).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[0] == [*HEADERS, "Lý do"]
+    assert values[1][:5] == ["1", *rows[1][1:5]]  # the cells as sent (as text)
+    assert values[1][4:6] == ["Lạ", "Hai"] and values[1][-1].startswith("Dòng 5: lĩnh vực «Lạ»")
+    assert values[2][-1] == "Dòng 6: thiếu nội dung câu hỏi"
+    assert rejected_xlsx(read(xlsx(one_row()))) is None
+
+
+def test_a_header_of_two_rows_with_cells_merged_down_and_across() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["DANH SÁCH CÂU HỎI"])
+    sheet.merge_cells("A1:F1")
+    sheet.append(["STT", "Đơn vị", "Người hỏi", None, "Lĩnh vực", "Nội dung câu hỏi"])
+    sheet.append([None, None, "Họ và tên", "Chức vụ"])
+    for column in "ABEF":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.merge_cells("C2:D2")
+    sheet.append([1, "Công đoàn ngành Y tế", "Hà Thị Lan", "Điều dưỡng", "Khác", "Câu một?"])
+    report = read(saved(workbook))
+    assert report.ok, report.problems
+    [row] = report.rows
+    assert (row.line, row.asker_name, row.asker_position, row.text) == (
+        4,
+        "Hà Thị Lan",
+        "Điều dưỡng",
+        "Câu một?",
+    )
+    assert report.columns["asker_name"] == "Họ và tên"

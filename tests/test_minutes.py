@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from live.app import create_app
 from live.commands import execute
-from live.models import Question
+from live.models import Answer, Question
 
 
 @pytest.fixture
@@ -100,6 +100,48 @@ def test_minutes_csv_opens_in_excel_with_its_diacritics(client, keys, engine):
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Câu" and len(rows) == 40
     assert rows[1][9] == "Sở sẽ kiểm tra."
+
+
+def test_a_question_closed_in_writing_has_that_outcome_in_the_minutes(client, keys, engine):
+    """Issue 15: closed as «Trả lời bằng văn bản» on the floor, nothing recorded by a
+    secretary: the minutes say so (not «Chưa ghi kết quả»), in the row and in the counts; a
+    secretary's own choice is what the minutes show when there is one."""
+    with Session(engine) as s:
+        first, second = s.exec(
+            select(Question).where(Question.status == "queued").order_by(Question.number).limit(2)
+        ).all()
+    for q in (first, second):
+        execute(
+            engine, "demo", "moderator", "question.close", {"id": q.id, "outcome": "in_writing"}
+        )
+    with Session(engine) as s:  # the second's answer: a secretary chose "study" after
+        version = s.exec(select(Answer.version).where(Answer.question_id == second.id)).one()
+    execute(
+        engine,
+        "demo",
+        "secretary",
+        "answer.save",
+        {"question_id": second.id, "base_version": version, "outcome": "study"},
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(get(client, keys, "minutes.xlsx").content))
+    sheet = wb["Biên bản"]
+    header = [c.value for c in sheet[1]]
+    rows = {
+        row[0]: dict(zip(header, row, strict=True))
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert rows[first.number]["Kết quả"] == "Trả lời bằng văn bản"
+    assert rows[first.number]["Trạng thái"] == "Trả lời bằng văn bản"
+    assert rows[second.number]["Kết quả"] == "Ghi nhận, nghiên cứu"
+    counts = {
+        row[0]: row[1] for row in wb["Tổng hợp"].iter_rows(values_only=True) if row and row[0]
+    }
+    assert counts["Trả lời bằng văn bản"] == 1
+    assert counts["Ghi nhận, nghiên cứu"] == 1
+    assert counts["Chưa ghi kết quả"] == len(rows) - 2  # every other listed question
+    text = get(client, keys, "minutes.csv").content.decode("utf-8-sig")
+    by_number = {r[0]: r for r in csv.reader(io.StringIO(text))}
+    assert by_number[str(first.number)][10] == "Trả lời bằng văn bản"
 
 
 def test_downloads_need_a_secretary_and_a_known_name(client, keys):

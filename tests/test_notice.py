@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from live.commands import execute
 from live.models import Question
-from live.notice import build_notice, notice_docx
+from live.notice import build_notice, count_line, notice_docx
 from live.render import load_view
 
 LDTBXH = "Sở Lao động - Thương binh và Xã hội"
@@ -167,7 +167,8 @@ def test_the_notice_is_drafted_from_the_conference(conference):
     assert texts[f"c:{cids['wages']}"] == (
         f"Giao {LDTBXH} chủ trì kiểm tra việc trả lương tại các doanh nghiệp."
     )
-    assert f"{XAYDUNG} đã giải đáp: dự án nhà ở xã hội" in texts[f"q:{ids['housing']}"]
+    # The answer is quoted as written (issue 15: no first letter lowercased).
+    assert f"{XAYDUNG} đã giải đáp: Dự án nhà ở xã hội" in texts[f"q:{ids['housing']}"]
     assert n.closing.text == (
         "Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./."
     )
@@ -298,3 +299,84 @@ def test_the_docx_follows_the_decree(conference):
     instr = [e.text for e in header._p.iter(qn("w:instrText"))]
     assert [t.strip() for t in instr] == ["PAGE"]
     assert d.styles["Normal"].font.name == "Times New Roman"
+
+
+def fresh_view(engine):
+    view = load_view(engine, "demo", Path("/nonexistent"))
+    assert view is not None
+    return view
+
+
+def test_quoted_text_is_kept_as_written(engine):
+    """Issue 15: a question and an answer are quoted as typed, proper nouns and all."""
+    qid = run(
+        engine,
+        "moderator",
+        "question.add",
+        text="Hòa Bình cần thêm nhà ở xã hội cho công nhân KCN Lương Sơn",
+        field=FIELD_B,
+        asker_unit="Công đoàn ngành Xây dựng",
+    )["id"]
+    take_the_floor(engine, qid)
+    run(
+        engine,
+        "secretary",
+        "answer.save",
+        question_id=qid,
+        base_version=0,
+        responder_agency=XAYDUNG,
+        summary="Sở Xây dựng đang thẩm định hai dự án",
+        outcome="answered",
+    )
+    text = {p.key: p.text for p in build_notice(fresh_view(engine)).paragraphs()}[f"q:{qid}"]
+    assert "): Hòa Bình cần thêm nhà ở xã hội cho công nhân KCN Lương Sơn." in text
+    assert f"{XAYDUNG} đã giải đáp: Sở Xây dựng đang thẩm định hai dự án." in text
+    assert "hòa Bình" not in text and "sở Xây dựng" not in text
+
+
+def test_a_count_of_zero_is_left_out_of_the_opening(engine):
+    """Issue 15: no "0 ý kiến …"; the sentence reads right with one, two or no sources."""
+    assert count_line(fresh_view(engine)) == (
+        "Tại Hội nghị, không có ý kiến, kiến nghị nào được nêu"
+    )
+    floor = run(engine, "moderator", "question.add", text="Đề nghị tăng phụ cấp độc hại")["id"]
+    take_the_floor(engine, floor)
+    line = count_line(fresh_view(engine))
+    assert line == (
+        "Tại Hội nghị, đã có 1 ý kiến, kiến nghị được nêu, là ý kiến phát biểu tại hội trường"
+    )
+    second = run(engine, "moderator", "question.add", text="Đề nghị xây nhà trẻ")["id"]
+    take_the_floor(engine, second)
+    assert count_line(fresh_view(engine)).endswith(
+        "đã có 2 ý kiến, kiến nghị được nêu, đều là ý kiến phát biểu tại hội trường"
+    )
+    written = first_of_field(engine, FIELD_A)
+    take_the_floor(engine, written.id)
+    line = count_line(fresh_view(engine))
+    assert line.endswith(
+        "đã có 3 ý kiến, kiến nghị được nêu, trong đó 1 ý kiến gửi trước bằng văn bản và "
+        "2 ý kiến phát biểu tại hội trường"
+    )
+    opening = build_notice(fresh_view(engine)).opening.text
+    assert " 0 ý kiến" not in opening and f"{line}. Sau khi nghe" in opening
+
+
+def test_a_question_closed_in_writing_is_in_the_notice(engine):
+    """Issue 15: closed as «Trả lời bằng văn bản» on the floor, with nothing recorded by a
+    secretary: the notice says the agency answers in writing."""
+    q = first_of_field(engine, FIELD_A)
+    run(engine, "moderator", "question.close", id=q.id, outcome="in_writing")
+    text = {p.key: p.text for p in build_notice(fresh_view(engine)).paragraphs()}[f"q:{q.id}"]
+    agency = q.agency or "Cơ quan chuyên môn"
+    assert text.endswith(f" {agency} trả lời bằng văn bản."), text
+
+
+def test_line_breaks_typed_in_a_paragraph_stay_in_the_docx(conference):
+    """Issue 15: a paragraph typed on three lines is one paragraph with two line breaks."""
+    view = conference[0]
+    typed = "Hội nghị đạt kết quả:\n- dân chủ, thẳng thắn;\r\n- đúng chương trình."
+    d = read(notice_docx(build_notice(view, {"assessment": typed})))
+    found = [p for p in d.paragraphs if p.text.startswith("Hội nghị đạt kết quả:")]
+    assert len(found) == 1
+    assert found[0].text == "Hội nghị đạt kết quả:\n- dân chủ, thẳng thắn;\n- đúng chương trình."
+    assert len(found[0]._p.findall(f".//{qn('w:br')}")) == 2

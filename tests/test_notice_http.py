@@ -4,10 +4,12 @@ import io
 
 import docx
 import pytest
+from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from live.app import create_app
 from live.commands import CommandError, execute
+from live.models import Conference, NoticeEdit, Question
 
 
 @pytest.fixture
@@ -105,3 +107,62 @@ def test_a_browser_holding_several_roles_can_download(client, keys):
     client.get(f"/e/demo/mc?key={keys['mc']}")
     client.get(f"/e/demo/secretary?key={keys['secretary']}")
     assert client.get("/api/e/demo/minutes.xlsx").status_code == 200
+
+
+def test_a_notice_key_must_name_a_question_or_commitment_of_this_conference(engine):
+    """Issue 15: `q:999999` or `c:…` of nothing (or of another conference) is refused with
+    404, and no edit is kept for it."""
+    with Session(engine) as s:
+        other = Conference(slug="khac", title="Hội nghị khác", epoch="x")
+        s.add(other)
+        s.flush()
+        foreign = Question(conference_id=other.id, number=1, text="Câu của hội nghị khác")
+        s.add(foreign)
+        s.commit()
+        foreign_id = foreign.id
+        mine = s.exec(select(Question).where(Question.conference_id != other.id)).first()
+    for key in ("q:999999", "c:999999", f"q:{foreign_id}"):
+        with pytest.raises(CommandError) as e:
+            execute(
+                engine,
+                "demo",
+                "secretary",
+                "notice.edit",
+                {"key": key, "text": "t", "base_version": 0},
+            )
+        assert (e.value.code, e.value.status) == ("not_found", 404), key
+        assert f"Đoạn «{key}» không ứng với" in e.value.message
+        assert ("câu hỏi" if key.startswith("q") else "nhiệm vụ") in e.value.message
+    with Session(engine) as s:
+        assert s.exec(select(NoticeEdit)).all() == []
+    added = execute(
+        engine,
+        "demo",
+        "secretary",
+        "commitment.add",
+        {"question_id": mine.id, "task": "Kiểm tra"},
+    ).answer
+    for key in (f"q:{mine.id}", f"c:{added['id']}"):
+        out = execute(
+            engine, "demo", "secretary", "notice.edit", {"key": key, "text": "t", "base_version": 0}
+        )
+        assert out.answer == {"key": key, "version": 1}
+
+
+def test_the_print_view_keeps_typed_line_breaks_as_text(client, keys, engine):
+    """The paragraph's text goes out as typed, escaped (never marked safe); notice.css shows
+    its line breaks (white-space: pre-line; seen in tests/browser/test_notice_browser.py)."""
+    typed = "Hội nghị đạt kết quả:\n- dân chủ, <b>thẳng thắn</b>;\n- đúng chương trình."
+    execute(
+        engine,
+        "demo",
+        "secretary",
+        "notice.edit",
+        {"key": "assessment", "text": typed, "base_version": 0},
+    )
+    client.get(f"/e/demo/secretary?key={keys['secretary']}")
+    page = client.get("/e/demo/notice").text
+    assert (
+        "<p>Hội nghị đạt kết quả:\n- dân chủ, &lt;b&gt;thẳng thắn&lt;/b&gt;;\n- đúng chương trình.</p>"
+        in page
+    )

@@ -3,6 +3,7 @@ printable sheets, the check-in screen, and the start page's "new conference" for
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -87,10 +88,9 @@ def test_delegate_and_gift_lists_are_imported_whole_with_quota_warnings(server):
         assert (r.status_code, r.json()["code"]) == (403, "forbidden")
     assert len(view_of(server).delegates) == 250
 
-    broken = xlsx(
+    broken = xlsx(  # no good row: nothing is imported, 400 with each row's reason
         DELEGATE_HEADER,
         [
-            ["Bùi Văn Tốt", "Nam", "", LUONG_SON, WORKERS, 1, ""],
             ["Đinh Văn Lạ", "Nam", "", LUONG_SON, "Thành phần không có", 1, ""],
             ["", "Nữ", "", LUONG_SON, WORKERS, 1, ""],
             ["Hà Văn Ghế", "Nam", "", LUONG_SON, WORKERS, 1, "ghế xịn"],
@@ -101,7 +101,8 @@ def test_delegate_and_gift_lists_are_imported_whole_with_quota_warnings(server):
     body = r.json()
     assert body["ok"] is False and body["code"] == "import_rejected"
     assert "3 lỗi" in body["message"]
-    assert [p["line"] for p in body["problems"]] == [4, 5, 6]
+    assert [p["line"] for p in body["problems"]] == [3, 4, 5]
+    assert [row["line"] for row in body["rejected"]] == [3, 4, 5]
     assert {p["column"] for p in body["problems"]} == {"Thành phần", "Họ và tên", "Ghế"}
     assert len(view_of(server).delegates) == 250  # nothing of it
 
@@ -126,13 +127,10 @@ def test_delegate_and_gift_lists_are_imported_whole_with_quota_warnings(server):
     )
     assert upload(server, "gifts", gifts, None).status_code == 401
     assert upload(server, "gifts", gifts, keys["mc"]).status_code == 403
-    bad_gifts = xlsx(
-        GIFT_HEADER,
-        [["Lò Thị Một", LUONG_SON, "", "1.000.000"], ["Lò Thị Hai", "Công ty không có", "", "hai"]],
-    )
+    bad_gifts = xlsx(GIFT_HEADER, [["Lò Thị Hai", "Công ty không có", "", "hai"]])
     r = upload(server, "gifts", bad_gifts, keys["admin"])
     assert (r.status_code, r.json()["code"]) == (400, "import_rejected")
-    assert [p["line"] for p in r.json()["problems"]] == [4, 4]  # its unit and its value
+    assert [p["line"] for p in r.json()["problems"]] == [3, 3]  # its unit and its value
     assert len(view_of(server).gifts) == 30
     r = upload(server, "gifts", gifts, keys["admin"])
     assert r.status_code == 200, r.text
@@ -162,9 +160,59 @@ def test_a_delegate_list_with_clashing_seats_is_rejected_per_row(server):
         ],
     )
     r = upload(server, "delegates", data, server.keys()["admin"])
-    assert len(view_of(server).delegates) == 250  # nothing imported either way
-    assert r.status_code == 400 and r.json()["code"] == "import_rejected"
+    assert r.status_code == 200, r.text  # the first takes the seat, the second is kept out
+    assert [d.name for d in view_of(server).delegates if d.seat == "K05"] == ["Bùi Văn Một"]
+    assert len(view_of(server).delegates) == 251
     assert [(p["line"], p["column"]) for p in r.json()["problems"]] == [(4, "Ghế")]
+    assert r.json()["rejected"] == [{"line": 4, "reasons": [r.json()["problems"][0]["message"]]}]
+
+
+def rejected_sheet(body: dict) -> list[list[object]]:
+    """The rejected rows handed back in an import's answer, as the sheet's values."""
+    file = body["rejected_file"]
+    assert file["name"].endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(file["base64"]))).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_one_bad_row_keeps_out_only_itself_and_comes_back_as_a_sheet(server):
+    keys = server.keys()
+    rows = [[f"Lê Văn Số {n}", "Nam", "", LUONG_SON, WORKERS, "", ""] for n in range(1, 45)]
+    rows.insert(20, ["Lê Thị Lạ", "Nữ", "", LUONG_SON, "Khách không mời", "", ""])
+    r = upload(server, "delegates", xlsx(DELEGATE_HEADER, rows), keys["admin"])
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["ok"], body["count"], body["imported"]) == (True, 44, 44)
+    assert [row["line"] for row in body["rejected"]] == [23]  # title, header, 20 rows
+    assert "Khách không mời" in body["rejected"][0]["reasons"][0]
+    assert "Đã nhập 44 đại biểu." in body["message"] and "Chưa nhập 1 dòng" in body["message"]
+    assert len(view_of(server).delegates) == 294
+    sheet = rejected_sheet(body)
+    assert sheet[0] == [*DELEGATE_HEADER, "Lý do"]
+    assert sheet[1][:6] == ["21", "Lê Thị Lạ", "Nữ", None, LUONG_SON, "Khách không mời"]
+    assert sheet[1][-1].startswith("Dòng 23: thành phần «Khách không mời»")
+
+    gifts = [["Lò Văn Quà", "LĐLĐ huyện Lương Sơn", "", "1 triệu"], ["Lò Văn Sai", "", "", ""]]
+    r = upload(server, "gifts", xlsx(GIFT_HEADER, gifts), keys["admin"])
+    assert r.status_code == 200, r.text
+    assert (r.json()["count"], [x["line"] for x in r.json()["rejected"]]) == (1, [4])
+    assert view_of(server).gifts[-1].unit == LUONG_SON  # the list's spelling
+
+
+def test_an_import_warns_only_of_the_quotas_of_the_units_it_touched(server):
+    keys = server.keys()
+    over = [[f"Lò Thị {n}", LUONG_SON, "", ""] for n in range(1, 3)]
+    r = upload(server, "gifts", xlsx(GIFT_HEADER, over), keys["admin"])
+    assert r.status_code == 200, r.text
+    assert r.json()["warnings"] == [f"{LUONG_SON}: 4 suất quà, vượt hạn mức 2."]
+    # A delegate of another unit: Lương Sơn's gifts are not this file's business.
+    other = "Công đoàn ngành Y tế"
+    data = xlsx(DELEGATE_HEADER, [["Hà Văn Khác", "Nam", "", other, WORKERS, "", ""]])
+    r = upload(server, "delegates", data, keys["admin"])
+    assert r.status_code == 200, r.text
+    warnings = r.json()["warnings"]
+    assert all(w.startswith(f"{other}: ") and "đại biểu" in w for w in warnings), warnings
+    assert LUONG_SON not in r.json()["message"]
 
 
 def test_print_pages_and_the_checkin_screen(server):

@@ -508,3 +508,38 @@ def test_a_seat_given_twice_or_already_taken_is_a_problem() -> None:
         (5, "Dòng 5: ghế A01 đã xếp cho Nguyễn Văn An (dòng 4)"),
         (6, "Dòng 6: ghế B02 đã xếp cho Đỗ Hà"),
     ]
+
+
+def test_gift_units_merged_down_and_abbreviated_take_the_list_spelling() -> None:
+    """Issue 15: a unit merged down over its recipients, written with abbreviations."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["DANH SÁCH ĐỀ NGHỊ TẶNG QUÀ"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["TT", "Họ và tên người nhận", "Đơn vị đề nghị", "Hoàn cảnh gia đình", "Mức quà"])
+    sheet.append([1, "Lò Văn Một", "LĐLĐ H. Lương Sơn", "", "1 triệu"])
+    sheet.append([2, "Lò Văn Hai", None, "", "1 triệu"])
+    sheet.merge_cells("C3:C4")
+    sheet.append([3, "Lò Văn Ba", "CĐ ngành GD", "", ""])
+    sheet.append([4, "Lò Văn Bốn", "CĐ ngành Xây dựng", "", ""])
+    out = io.BytesIO()
+    workbook.save(out)
+    report = read_gifts(out.getvalue(), "qua.xlsx", UNITS)
+    assert [(r.line, r.unit) for r in report.rows] == [
+        (3, "Liên đoàn Lao động huyện Lương Sơn"),
+        (4, "Liên đoàn Lao động huyện Lương Sơn"),
+        (5, "Công đoàn ngành Giáo dục"),
+    ]
+    assert report.columns["value"] == "Mức quà" and report.rows[0].value == 1_000_000
+    assert [p.line for p in report.problems] == [6]  # not on the list: a suggestion
+    assert report.problems[0].suggestion
+
+
+def test_a_delegate_unit_on_the_list_takes_its_spelling_others_stay_as_written() -> None:
+    rows = [
+        [1, "Bùi Văn Một", "Nam", "", "LĐLĐ TP Hòa Bình", "Khách mời", "", ""],
+        [2, "Bùi Văn Hai", "Nam", "", "Công ty May Hòa Bình", "Khách mời", "", ""],
+    ]
+    report = read_delegates(xlsx(rows, DELEGATE_HEADERS), "d.xlsx", GROUPS, units=UNITS)
+    assert [r.unit for r in report.rows] == [UNITS[0], "Công ty May Hòa Bình"]
+    assert report.ok and not report.notes

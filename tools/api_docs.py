@@ -21,11 +21,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from live import access
 from live.commands.args import FILLED, PRINTABLE
 from live.openapi import COMMAND_PATH, openapi
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "api.md"
 HEADER = "| command | args | what it does |\n|---|---|---|"
+ACCESS = re.compile(r"(<!-- access -->\n)(.*?)(<!-- /access -->)", re.S)
 REGION = re.compile(r"(<!-- commands:([\w.-]+) -->\n)(.*?)(<!-- /commands:\2 -->)", re.S)
 ROW = re.compile(r"^\| `([^`]+)` \| (.*) \| (.*) \|$")
 UNBOUNDED = 2**31  # an id's or a version's upper limit: not worth saying
@@ -159,7 +161,9 @@ def written(text: str, document: dict[str, Any]) -> str:
     )
     if stale:
         raise SystemExit(f"docs/api.md: no such group of commands, or twice: {', '.join(stale)}")
-    return REGION.sub(lambda m: f"{m[1]}{found[m[2]]}\n{m[4]}", text)
+    text = REGION.sub(lambda m: f"{m[1]}{found[m[2]]}\n{m[4]}", text)
+    # "Who may do what": the access table, as live.access writes it
+    return ACCESS.sub(lambda m: f"{m[1]}{access.markdown()}\n{m[3]}", text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,12 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     new = written(text, openapi())
     if options.check:
         if new != text:
-            print("docs/api.md's command tables are not as generated: run tools/api_docs.py")
+            print("docs/api.md's tables are not as generated: run tools/api_docs.py")
             return 1
         return 0
     if new != text:
         DOCS.write_text(new, encoding="utf-8")
-        print("docs/api.md: command tables written")
+        print("docs/api.md: tables written")
     return 0
 
 

@@ -38,13 +38,27 @@ class ProjectorModeArgs(Args):
 
 
 def enter_step(ctx: Ctx, position: int) -> dict[str, Any]:
-    """Make `position` the current step: its timer starts from its planned minutes and its
-    video waits at the start for the MC's Play."""
+    """Make `position` the current step: its timer starts from its planned minutes, or, for
+    a step the MC comes back to, goes on from where it stood when they left it (the step
+    left keeps its timer); its video waits at the start for the MC's Play."""
     conf = ctx.conf
     before = conf.current_position
+    if before and before != position:
+        left = ctx.steps[before - 1]
+        left.kept_duration = conf.timer.duration
+        left.kept_elapsed = conf.timer.elapsed_at(ctx.now)
+        ctx.session.add(left)
     conf.current_position = position
     step = ctx.steps[position - 1] if position else None
-    conf.timer = Timer.fresh(step.planned_minutes * 60, ctx.now) if step else Timer()
+    if step is None:
+        conf.timer = Timer()
+    elif step.kept_duration is None:
+        conf.timer = Timer.fresh(step.planned_minutes * 60, ctx.now)
+    else:
+        conf.timer = Timer(step.kept_duration, step.kept_elapsed, ctx.now)
+    if step is not None and step.began_at is None:
+        step.began_at = ctx.now
+        ctx.session.add(step)
     conf.video_playing = False
     conf.video_offset = 0.0
     conf.video_started_at = None
@@ -53,8 +67,8 @@ def enter_step(ctx: Ctx, position: int) -> dict[str, Any]:
 
 @command("step.next", "Sang bước tiếp theo của chương trình.", NoArgs)
 def step_next(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
-    """next step of the programme; its timer starts from the planned minutes. 409 `at_end` on
-    the last step"""
+    """next step of the programme; its timer starts from the planned minutes (a step the MC
+    comes back to goes on from where its timer stood). 409 `at_end` on the last step"""
     if ctx.conf.current_position >= len(ctx.steps):
         raise CommandError("at_end", "Đã ở bước cuối của chương trình.", 409)
     return enter_step(ctx, ctx.conf.current_position + 1)

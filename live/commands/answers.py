@@ -110,6 +110,40 @@ class NoticeIssuer(Args):
     place: Text = Field(min_length=1, max_length=60)  # the date line's place
 
 
+# --- the one outcome ------------------------------------------------------------------
+# A question has two fields that say how it ended: the floor's close (`Question.status`:
+# answered / in_writing / withdrawn) and the secretaries' outcome (`Answer.outcome`). The
+# exports read one: the secretaries' choice when they made one, else the floor's close in
+# writing (docs/decisions.md, "Closing in writing (issue 15)").
+FLOOR_OUTCOMES = ("in_writing",)  # the floor's closes that are an answer's outcome too
+
+
+def outcome_of(q: Question, a: Answer | None) -> str:
+    """The question's outcome (a key of ANSWER_OUTCOMES, or "" while none is known)."""
+    if a is not None and a.outcome:
+        return a.outcome
+    return q.status if q.status in FLOOR_OUTCOMES else ""
+
+
+def close_in_writing(ctx: Ctx, q: Question) -> Answer:
+    """The floor closed `q` as «Trả lời bằng văn bản»: its answer's outcome becomes
+    `in_writing` too (the row made if none), unless a secretary chose another outcome. A
+    change is a new version of the answer, so a secretary's editor opened on the previous
+    one gets a conflict (both versions shown), never a silent overwrite."""
+    answer = ctx.session.exec(select(Answer).where(Answer.question_id == q.id)).first()
+    if answer is not None and answer.outcome:
+        return answer  # the secretary's choice, or in_writing already
+    if answer is None:
+        assert ctx.conf.id is not None and q.id is not None
+        answer = Answer(conference_id=ctx.conf.id, question_id=q.id, responder_agency=q.agency)
+    answer.outcome = "in_writing"
+    answer.version += 1
+    answer.updated_at = ctx.now
+    answer.updated_role = ctx.role
+    ctx.session.add(answer)
+    return answer
+
+
 def check_version(base: int, current: int, what: str) -> None:
     if base != current:
         raise CommandError(
@@ -137,6 +171,10 @@ def answer_save(ctx: Ctx, args: AnswerSave) -> dict[str, Any]:
         answer = Answer(conference_id=ctx.conf.id, question_id=q.id)
     for key in ANSWER_FIELDS & args.model_fields_set:
         setattr(answer, key, getattr(args, key))
+    if not answer.outcome and q.status in FLOOR_OUTCOMES:
+        # "Kết quả…" left empty on a question the floor closed in writing: the floor's
+        # close stands (a secretary changes it by choosing another outcome).
+        answer.outcome = q.status
     answer.version += 1
     answer.updated_at = ctx.now
     answer.updated_role = ctx.role
@@ -229,8 +267,18 @@ def commitment_status(ctx: Ctx, args: CommitmentStatus) -> dict[str, Any]:
 )
 def notice_edit(ctx: Ctx, args: NoticeEditArgs) -> dict[str, Any]:
     """rewrite one paragraph of the conclusion notice; the edit replaces the drafted text from
-    then on"""
+    then on. 404 `not_found` for a `q:`/`c:` key naming no question/commitment of this
+    conference"""
     key, text = args.key, args.text
+    kind, _, row_id = key.partition(":")
+    if kind in ("q", "c"):
+        model, what = (Question, "câu hỏi") if kind == "q" else (Commitment, "nhiệm vụ")
+        try:
+            own_row(ctx, model, int(row_id), what)
+        except CommandError as e:
+            raise CommandError(
+                e.code, f"Đoạn «{key}» không ứng với {what} nào của hội nghị này.", e.status
+            ) from None
     edit = ctx.session.exec(
         select(NoticeEdit).where(NoticeEdit.conference_id == ctx.conf.id, NoticeEdit.key == key)
     ).first()

@@ -115,6 +115,16 @@ class QuestionTimer(QuestionId):
     seconds: int | None = Field(None, ge=-QUESTION_ADJUST_SECONDS, le=QUESTION_ADJUST_SECONDS)
 
 
+class FloorNext(Args):
+    """What the console showed when «Tiếp» was pressed (0: nothing): refused if the floor
+    has moved on since. Without them, floor.next acts on the floor as it is."""
+
+    queue_head: int | None = Field(None, ge=0, description="id of the first queued question")
+    deck_head: int | None = Field(
+        None, ge=0, description="id of the first question waiting at a microphone"
+    )
+
+
 class FloorSettings(Args):
     mic_count: int | None = Field(None, ge=1, le=MAX_MICS)
     max_live: int | None = Field(None, ge=1, le=MAX_LIVE)
@@ -542,11 +552,59 @@ def question_answer(ctx: Ctx, args: QuestionAnswer) -> dict[str, Any]:
     QuestionClose,
 )
 def question_close(ctx: Ctx, args: QuestionClose) -> dict[str, Any]:
-    """close it; its microphone is free"""
+    """close it; its microphone is free. `in_writing` is the answer's outcome too, unless a
+    secretary chose another"""
     q = get_question(ctx, args.id, "pending", "queued", *AT_MIC)
     mic = q.mic
     close(ctx, q, args.outcome)
+    if args.outcome == "in_writing":
+        # The secretaries' module owns the answer and its versions (imported here, where
+        # it is used: this file keeps to the floor's rows otherwise).
+        from live.commands.answers import close_in_writing
+
+        close_in_writing(ctx, q)
     return {**summary(q), "from_mic": mic}
+
+
+class QuestionPage(QuestionId):
+    page: int = Field(ge=0, le=99)  # the projector shows page `page` modulo its pages
+
+
+@command(
+    "question.page",
+    "Lật trang câu hỏi dài trên màn chiếu: `page` (0 = trang đầu; quá trang cuối thì quay lại).",
+    QuestionPage,
+)
+def question_page(ctx: Ctx, args: QuestionPage) -> dict[str, Any]:
+    """the page of a long question the hall sees (the projector fits the text to its space
+    down to 3 % of the screen's height, then shows it in pages «1/2»; past the last page it
+    starts again)"""
+    q = get_question(ctx, args.id, *AT_MIC)
+    q.page = args.page
+    ctx.session.add(q)
+    return {**summary(q), "page": args.page}
+
+
+REOPENABLE = ("answered", "in_writing", "withdrawn", "rejected")  # not merged: its askers moved
+
+
+@command(
+    "question.reopen",
+    "Mở lại câu `id` đã đóng nhầm (đã trả lời, trả lời bằng văn bản, rút, không duyệt): "
+    "về đầu hàng đợi.",
+    QuestionId,
+)
+def question_reopen(ctx: Ctx, args: QuestionId) -> dict[str, Any]:
+    """a question closed by mistake (answered, in writing, withdrawn or rejected, not merged)
+    goes back to the top of the queue; the event log keeps both the close and the reopening"""
+    q = get_question(ctx, args.id, *REOPENABLE)
+    closed_as = q.status
+    q.closed_at = None
+    enqueue(ctx, q, at_top=True)
+    ctx.session.add(q)
+    others = OpenQuestions.of(ctx)
+    others.put_final(q)
+    return {**summary(q), "was": closed_as}
 
 
 @command(
@@ -576,21 +634,31 @@ def question_timer(ctx: Ctx, args: QuestionTimer) -> dict[str, Any]:
 @command(
     "floor.next",
     "Việc thường làm: câu đang chờ ở micro được phát biểu; câu đầu hàng đợi tới micro trống.",
-    NoArgs,
+    FloorNext,
 )
-def floor_next(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
+def floor_next(ctx: Ctx, args: FloorNext) -> dict[str, Any]:
     """the one key (N on the console): the first on-deck question goes live (if nobody is
     speaking), and the first queued question goes on deck at the lowest free microphone.
-    409 `nothing_next`, `no_free_mic`, `someone_live` when neither can happen"""
+    409 `nothing_next`, `no_free_mic`, `someone_live` when neither can happen; `moved_on`
+    when the console's `queue_head`/`deck_head` are no longer the floor's (two presses at
+    once advance the floor once)"""
     done: dict[str, Any] = {}
     live_now = questions(ctx, "live")
     waiting = sorted(questions(ctx, "on_deck"), key=lambda q: q.on_deck_at or 0)
+    queue = questions(ctx, "queued")
+    for shown, actual in ((args.queue_head, queue), (args.deck_head, waiting)):
+        if shown is not None and shown != (actual[0].id if actual else 0):
+            raise CommandError(
+                "moved_on",
+                "Hàng đợi vừa thay đổi (có thể người khác vừa nhấn «Tiếp»): xem lại rồi nhấn lại.",
+                409,
+            )
     if waiting and len(live_now) < ctx.conf.max_live:
         go_live(ctx, waiting[0])
         done["live"] = summary(waiting[0])
     taken = occupied(ctx)
     free = [m for m in range(1, ctx.conf.mic_count + 1) if m not in taken]
-    queue = questions(ctx, "queued")
+    queue = questions(ctx, "queued")  # again: one of them may have gone live above
     if free and queue:
         go_on_deck(ctx, queue[0], free[0])
         done["on_deck"] = summary(queue[0])

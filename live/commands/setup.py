@@ -98,6 +98,7 @@ class StepFields(Args):
     mc_script: Text = Field("", max_length=20000)
     planned_minutes: int = Field(5, ge=1, le=600)
     show_timer: Flag = False
+    show_overtime: Flag = Field(False, description="the hall's timer goes past 0:00")
 
 
 class StepAt(Args):
@@ -157,7 +158,7 @@ def step_add(ctx: Ctx, _: StepFields) -> dict[str, Any]:
 @command(
     "step.edit",
     "Sửa bước `position` (các trường gửi kèm: `kind`, `title`, `speaker`, `mc_script`, "
-    "`planned_minutes`, `show_timer`).",
+    "`planned_minutes`, `show_timer`, `show_overtime`).",
     partial(StepFields, StepAt, "StepEdit"),
 )
 def step_edit(ctx: Ctx, args: StepAt) -> dict[str, Any]:
@@ -458,7 +459,8 @@ def conference_new(ctx: Ctx, args: NewConference) -> dict[str, Any]:
     assert new.id is not None and source.id is not None
     if copy:
         for step in ctx.steps:
-            data = step.model_dump(exclude={"id", "conference_id"})
+            # the plan, not what happened on this conference's day
+            data = step.model_dump(include=set(StepFields.model_fields) | {"position", "media"})
             ctx.session.add(AgendaStep(conference_id=new.id, **data))
         for kind in LIST_KINDS:
             for item in list_items(ctx, kind):

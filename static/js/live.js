@@ -49,6 +49,7 @@ function connect() {
   socket.onmessage = (event) => onMessage(JSON.parse(event.data));
   socket.onclose = (event) => {
     socket = null;
+    for (const id of [...unanswered.keys()]) noAnswer(id);
     if (event.code === 4403) {  // this screen's key was changed: its link no longer opens it
       const el = document.getElementById("conn-badge");
       el.textContent = "Liên kết này đã được thay khoá — xin ban tổ chức liên kết mới.";
@@ -145,11 +146,17 @@ function swap(regions) {
     el.classList.remove("has-update");
     // A <details data-remember="name"> someone opened stays open across the swap.
     const opened = [...el.querySelectorAll("details[data-remember][open]")].map((d) => d.dataset.remember);
+    // A script redrawn for the same step (a dignitary checked in, a name filled) keeps where
+    // the MC was reading; a new step starts at its top.
+    const scrolled = [...el.querySelectorAll("[data-scroll-top]")].map((x) => [x.dataset.scrollTop, x.scrollTop]);
     el.innerHTML = html;
     delete deferredItems[id];  // held-back items of a list drawn afresh are out of date
     for (const d of el.querySelectorAll("details[data-remember]")) if (opened.includes(d.dataset.remember)) d.open = true;
     lastHtml[id] = html;
-    el.querySelectorAll("[data-scroll-top]").forEach((s) => { s.scrollTop = 0; });
+    el.querySelectorAll("[data-scroll-top]").forEach((x, i) => {
+      const [step, top] = scrolled[i] || [];
+      x.scrollTop = step === x.dataset.scrollTop ? top : 0;
+    });
   }
   afterChange();
 }
@@ -160,6 +167,8 @@ function afterChange() {
   applySearch();
   numberLists();
   restoreDrafts();
+  markMoreBelow();
+  fitText();
   tick();
   syncMedia();
 }
@@ -301,13 +310,33 @@ function send(command, args, button, quiet = false, onResult = null) {
   const id = nextId++;
   if (button) { button.classList.add("busy"); pending.set(id, button); }
   if (onResult) callbacks.set(id, onResult);
+  unanswered.set(id, { command, quiet, timer: setTimeout(() => noAnswer(id), ANSWER_WAIT_MS) });
   socket.send(JSON.stringify({ type: "command", id, command, args }));
   return id;
 }
 
+// A command sent into a connection that then died (a server restart, the hall's Wi-Fi) gets
+// no answer: after ANSWER_WAIT_MS, or as soon as the socket closes, it is given up visibly
+// (the button is free again, a form keeps what was typed, a toast says so) instead of
+// waiting forever. The screen's next snapshot shows whether it was done after all.
+const ANSWER_WAIT_MS = 8000;
+const unanswered = new Map();  // request id -> {command, quiet, timer}
+
+function noAnswer(id) {
+  const sent = unanswered.get(id);
+  if (!sent) return;
+  const message = "Chưa nhận được xác nhận của máy chủ (mất kết nối): lệnh có thể chưa được thực hiện — xem lại rồi bấm lại nếu cần.";
+  if (!sent.quiet) toast(message);
+  settle(id, { ok: false, code: "no_answer", message });
+}
+
 const sentForms = new Map();  // request id -> [form, the values it carried]
+// What a page does with the answer to a button's command, by command (beside the toast).
+const answered = { "delegate.checkin": (result) => showCheckedIn(result) };
 
 function settle(id, result) {
+  clearTimeout(unanswered.get(id)?.timer);
+  unanswered.delete(id);
   const button = pending.get(id);
   if (button) { button.classList.remove("busy"); pending.delete(id); }
   const callback = callbacks.get(id);
@@ -345,7 +374,8 @@ document.addEventListener("click", (event) => {
   if (!button || button.disabled) return;
   if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
   const args = button.dataset.args ? JSON.parse(button.dataset.args) : {};
-  send(button.dataset.command, withPageValues(button, withItemKey(button, args)), button);
+  const command = button.dataset.command;
+  send(command, withPageValues(button, withItemKey(button, args)), button, false, answered[command]);
 });
 
 // A button inside an item of a list marked data-key-arg="id" is the same for every item:
@@ -369,10 +399,36 @@ function withPageValues(el, args) {
   return args;
 }
 
+// The MC's script scrolls on its own, by the presenter clicker's keys (PageDown/PageUp):
+// PageDown turns a page of the script while there is more below, and only at its end
+// moves to the next step; PageUp turns back and never leaves the step (← does that).
+function scrollScript(key) {
+  const script = document.querySelector(".script[data-scroll-top]");
+  if (!script || (key !== "PageDown" && key !== "PageUp")) return false;
+  const page = script.clientHeight * 0.85;
+  if (key === "PageUp") { script.scrollBy({ top: -page }); return true; }
+  if (script.scrollTop + script.clientHeight >= script.scrollHeight - 2) return false;
+  script.scrollBy({ top: page });
+  return true;
+}
+
+// "More below" on a script that does not fit: the MC sees there is more before reading on.
+function markMoreBelow() {
+  for (const script of document.querySelectorAll(".script[data-scroll-top]")) {
+    const more = script.scrollTop + script.clientHeight < script.scrollHeight - 2;
+    script.classList.toggle("more-below", more);
+  }
+}
+document.addEventListener("scroll", (event) => {
+  if (event.target.matches?.(".script[data-scroll-top]")) markMoreBelow();
+}, true);
+window.addEventListener("resize", markMoreBelow);
+
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   if (event.target.closest("input, textarea, select, [contenteditable]")) return;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  if (scrollScript(key)) { event.preventDefault(); return; }
   for (const button of document.querySelectorAll("button[data-keys]")) {
     if (button.dataset.keys.split(",").includes(key)) {
       event.preventDefault();
@@ -590,6 +646,64 @@ function restoreFilters() {
 
 // File uploads (a step's video, a list of questions): the answer, and any per-row
 // problems, are shown beside the form (as text, never as HTML).
+// An import's answer (issue 15): how many rows went in, each row kept out with its line and
+// reasons, advice, and those rows as a sheet to download (base64 XLSX in the answer).
+function importLink(file) {
+  const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+  const link = document.createElement("a");
+  link.className = "import-download";
+  link.href = URL.createObjectURL(new Blob([bytes], { type: file.media_type }));
+  link.download = file.name;
+  link.textContent = "⬇ Tải các dòng chưa nhập (.xlsx, có cột «Lý do») để sửa rồi nhập lại";
+  return link;
+}
+
+function showImport(report, result) {
+  const old = report.querySelector("a.import-download");
+  if (old) URL.revokeObjectURL(old.href);
+  report.replaceChildren();
+  const partly = result.ok && (result.rejected || []).length > 0;
+  report.classList.toggle("bad", !result.ok);
+  report.classList.toggle("partly", partly);
+  const head = document.createElement("p");
+  head.className = "import-summary";
+  head.textContent = result.message || "";
+  report.append(head);
+  const rows = result.rejected || [];
+  const whole = (result.problems || []).filter((p) => !p.line);
+  if (rows.length || whole.length) {
+    const list = document.createElement("ul");
+    list.className = "import-rejected";
+    for (const p of whole) {
+      const item = document.createElement("li");
+      item.textContent = p.message;
+      list.append(item);
+    }
+    for (const row of rows) {
+      const item = document.createElement("li");
+      item.dataset.line = row.line;
+      const line = document.createElement("strong");
+      line.textContent = `Dòng ${row.line}`;
+      const prefix = `Dòng ${row.line}: `;
+      const reasons = row.reasons.map((r) => (r.startsWith(prefix) ? r.slice(prefix.length) : r));
+      item.append(line, `: chưa nhập — ${reasons.join("; ")}`);
+      list.append(item);
+    }
+    report.append(list);
+  }
+  if ((result.notes || []).length) {
+    const notes = document.createElement("ul");
+    notes.className = "import-notes";
+    for (const n of result.notes) {
+      const item = document.createElement("li");
+      item.textContent = n.message;
+      notes.append(item);
+    }
+    report.append(notes);
+  }
+  if (result.rejected_file) report.append(importLink(result.rejected_file));
+}
+
 document.addEventListener("submit", async (event) => {
   const form = event.target.closest("form[data-upload]");
   if (!form) return;
@@ -602,7 +716,9 @@ document.addEventListener("submit", async (event) => {
   try {
     const response = await fetch(form.action, { method: "POST", body: new FormData(form) });
     const result = await response.json();
-    if (report) {
+    if (report && ("rejected" in result || "imported" in result)) {
+      showImport(report, result);
+    } else if (report) {
       const lines = [result.message || ""];
       for (const p of result.problems || []) lines.push(p.message);
       report.textContent = lines.join("\n");
@@ -662,11 +778,19 @@ function applySearch() {
 }
 
 
+// The desk's confirmation names the delegate this desk just checked in, however it was
+// done (Enter in the search box, a row's «Có mặt», a badge scanned).
+function showCheckedIn(result) {
+  const last = document.getElementById("checkin-last");
+  if (!result.ok || !last) return;
+  const seat = result.result.seat ? `ghế ${result.result.seat}` : "chưa xếp ghế";
+  last.textContent = `✓ ${result.result.name} — ${seat}`;
+}
+
 function checkIn(args) {
   send("delegate.checkin", { ...args, desk: Number(desk.value) }, null, false, (result) => {
+    showCheckedIn(result);
     if (!result.ok) return;
-    const seat = result.result.seat ? `ghế ${result.result.seat}` : "chưa xếp ghế";
-    document.getElementById("checkin-last").textContent = `✓ ${result.result.name} — ${seat}`;
     search.value = "";
     applySearch();
   });
@@ -688,6 +812,41 @@ if (search) {
   applySearch();
 }
 
+// --- a long question on the projector: fitted, then in pages ----------------------------
+// Its size steps down until it fits its box, to no less than 3 % of the screen's height
+// (legible from the back row); past that it is laid out in columns one box wide and shows
+// page data-page (modulo how many there are: the moderator's «Trang sau» turns them), with
+// «1/2» in the corner. Never cut.
+function fitText() {
+  for (const el of document.querySelectorAll("[data-fit]")) {
+    el.classList.remove("paged");
+    for (const prop of ["fontSize", "columnWidth", "columnGap", "height"]) el.style[prop] = "";
+    const indicator = el.parentElement.querySelector(".floor-pages");
+    if (indicator) indicator.hidden = true;
+    const floor = window.innerHeight * 0.03;
+    let size = parseFloat(getComputedStyle(el).fontSize);
+    while (el.scrollHeight > el.clientHeight + 1 && size > floor) {
+      size = Math.max(floor, size * 0.92);
+      el.style.fontSize = `${size}px`;
+    }
+    const pages = el.parentElement.querySelector(".floor-pages");
+    if (el.scrollHeight <= el.clientHeight + 1) { if (pages) pages.hidden = true; continue; }
+    if (pages) { pages.textContent = "…"; pages.hidden = false; }  // its room, taken first
+    const width = el.clientWidth;
+    const gap = Math.round(width * 0.06);
+    el.style.height = `${el.clientHeight}px`;
+    el.style.columnWidth = `${width}px`;
+    el.style.columnGap = `${gap}px`;
+    el.classList.add("paged");
+    const count = Math.max(1, Math.round((el.scrollWidth + gap) / (width + gap)));
+    const page = Number(el.dataset.page || 0) % count;
+    el.scrollLeft = page * (width + gap);
+    if (pages) { pages.textContent = `${page + 1}/${count}`; pages.hidden = false; }
+  }
+}
+window.addEventListener("resize", fitText);
+document.fonts?.ready.then(fitText);
+
 // --- timers, wall clock, video ---------------------------------------------------------
 export function timerRemaining(el, now) {
   const duration = Number(el.dataset.duration);
@@ -708,7 +867,8 @@ export function formatClock(remaining) {
 function tick() {
   const now = serverNow();
   for (const el of document.querySelectorAll("[data-timer]")) {
-    const remaining = timerRemaining(el, now);
+    let remaining = timerRemaining(el, now);
+    if ("stopAtZero" in el.dataset) remaining = Math.max(0, remaining);  // the hall: no overtime
     const phase = remaining < 0 ? "overtime" : remaining <= Number(el.dataset.warning) ? "warning" : "ok";
     const text = formatClock(remaining);
     if (el.textContent !== text) el.textContent = text;

@@ -5,6 +5,7 @@ the MC screen and the hall projector."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 
 import pytest
@@ -125,8 +126,12 @@ def expect_mc_mic(mc: Page, mic: int, state: str) -> None:
 def expect_projector_now(projector: Page, mic: int, number: int, phase: str) -> None:
     now = projector.locator("#projector-stage .floor-now")
     question = q(number)
-    expect(now.locator(".floor-mic")).to_contain_text(f"MICRO {mic}")
-    expect(now.locator(".floor-mic span")).to_have_text(phase)
+    if phase == "ĐANG HỎI":
+        expect(now.locator(".floor-mic")).to_contain_text(f"MICRO {mic}")
+        expect(now.locator(".floor-mic span")).to_have_text(phase)
+    else:  # an official answers the question asked at that mic
+        expect(now.locator(".floor-mic")).to_contain_text("ĐANG TRẢ LỜI")
+        expect(now.locator(".floor-mic span")).to_have_text(f"câu hỏi ở micro {mic}")
     expect(now.locator(".floor-who")).to_have_text(question["asker_name"])
     expect(now.locator(".floor-unit")).to_contain_text(question["unit"])
     expect(now.locator(".floor-text")).to_have_text(question["text"])
@@ -219,7 +224,25 @@ def test_three_questions_through_all_four_microphones(screens: Screens) -> None:
 
     # «Trả lời»: the agency answers.
     button(mic_card(mod_a, 1), "Trả lời").click()
-    expect_projector_now(projector, 1, 1, "TRẢ LỜI")
+    expect_projector_now(projector, 1, 1, "ĐANG TRẢ LỜI")
+    # once a secretary notes who answers, the hall sees the official, not only the agency
+    with sqlite3.connect(screens.server.db_path) as conn:
+        (first_id,) = conn.execute("SELECT id FROM question WHERE number = 1").fetchone()
+    noted = screens.server.command(
+        "answer.save",
+        {
+            "question_id": first_id,
+            "base_version": 0,
+            "responder_name": "Bùi Văn Khánh",
+            "responder_position": "Giám đốc Sở",
+        },
+        role="secretary",
+    )
+    assert noted.status_code == 200, noted.text
+    expect(projector.locator("#projector-stage .floor-responder")).to_have_text(
+        f"Trả lời: Bùi Văn Khánh, Giám đốc Sở — {q(1)['agency']}"
+    )
+    shoot(projector, "projector-answering.png")
     expect_runner(run1, ANSWER_LINE, 1)
     expect_mc_mic(mc, 1, "Đang trả lời")
     expect_console_mic(mod_b, 1, 1, "Đang trả lời")
@@ -241,7 +264,7 @@ def test_three_questions_through_all_four_microphones(screens: Screens) -> None:
     expect(run2.locator("#mic-panel .mic-timer")).to_have_text(TIMER_TEXT)
     expect_console_mic(mod_a, 2, 2, "Đang hỏi")
     button(mic_card(mod_b, 2), "Trả lời").click()
-    expect_projector_now(projector, 2, 2, "TRẢ LỜI")
+    expect_projector_now(projector, 2, 2, "ĐANG TRẢ LỜI")
     expect_runner(run2, ANSWER_LINE, 2)
     button(mic_card(mod_b, 2), "Đã trả lời").click()
     expect_mic_free_everywhere(consoles, mc, projector, 2, run2)
@@ -253,7 +276,7 @@ def test_three_questions_through_all_four_microphones(screens: Screens) -> None:
     expect_up_next(projector, [(3, 3), (5, None), (6, None)])
     expect_mc_mic(mc, 4, "Đang hỏi")
     button(mic_card(mod_a, 4), "Trả lời").click()
-    expect_projector_now(projector, 4, 4, "TRẢ LỜI")
+    expect_projector_now(projector, 4, 4, "ĐANG TRẢ LỜI")
     button(mic_card(mod_a, 4), "Đã trả lời").click()
     expect_mic_free_everywhere(consoles, mc, projector, 4, None)
 
@@ -318,6 +341,111 @@ def test_two_moderators_cannot_put_two_questions_on_one_mic(screens: Screens) ->
     expect(pages[winner].locator("#toast")).to_be_hidden()
     print(f"\nsimultaneous «→ Micro 2»: console {'AB'[winner - 1]} won, the other was refused")
 
+    screens.assert_no_errors()
+
+
+def test_two_moderators_pressing_n_at_once_advance_the_floor_once(screens: Screens) -> None:
+    """Each console's «Tiếp» (N) sends what it showed: pressed on both at the same instant,
+    the floor advances once and the other console is told why."""
+    mod_a, mod_b = moderator(screens), moderator(screens)
+    to_dialogue(screens)
+    for page in (mod_a, mod_b):
+        expect_console_mic(page, 1, None, "Trống")
+    at = mod_a.evaluate("Date.now()") + 300
+    for page in (mod_a, mod_b):
+        page.evaluate(
+            "at => setTimeout(() => document.body.dispatchEvent("
+            "new KeyboardEvent('keydown', {key: 'n', bubbles: true})), Math.max(0, at - Date.now()))",
+            at,
+        )
+    for page in (mod_a, mod_b):
+        expect_console_mic(page, 1, 1, "Chuẩn bị")  # question 1 at mic 1…
+        expect(page.locator("#mod-mics .mic-card.state-on_deck")).to_have_count(1)  # …only
+    # the other console is told why (its toast), the one that went through says nothing
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        refused = [p for p in (mod_a, mod_b) if p.locator("#toast").is_visible()]
+        if refused:
+            break
+        time.sleep(0.05)
+    assert len(refused) == 1, "exactly one console is refused"
+    expect(refused[0].locator("#toast")).to_contain_text("Hàng đợi vừa thay đổi")
+    screens.assert_no_errors()
+
+
+def test_a_question_closed_by_mistake_comes_back(screens: Screens) -> None:
+    """«Đã trả lời» sits apart from «Trả lời»; a slip is undone with «Mở lại» in «Đã xong»:
+    the question is back at the top of the queue, on every console."""
+    mod_a, mod_b = moderator(screens), moderator(screens)
+    to_dialogue(screens)
+    button(queue_item(mod_a, 1), "→ Micro 1").click()
+    card = mic_card(mod_a, 1)
+    expect(card.locator(".btn-row-close")).to_contain_text("Đã trả lời")
+    expect(card.locator(".btn-row-close")).not_to_contain_text("Phát biểu")
+    button(card, "Đã trả lời").click()
+    done = mod_a.locator("#mod-done li", has_text="Câu 1 ")
+    expect(done).to_have_count(1)
+    mod_a.once("dialog", lambda dialog: dialog.accept())
+    button(done, "Mở lại").click()
+    for page in (mod_a, mod_b):
+        expect(page.locator("#mod-queue .qitem").first).to_contain_text("Câu 1")
+        expect(page.locator("#mod-done li", has_text="Câu 1 ")).to_have_count(0)
+    screens.assert_no_errors()
+
+
+LONG_QUESTION = " ".join(
+    ["Đề nghị UBND tỉnh quan tâm tuyển dụng giáo viên mầm non cho các khu công nghiệp,"] * 28
+)  # about 2,300 characters: more than a 1280×720 projector holds at a legible size
+
+
+def floor_text(projector: Page) -> dict:
+    return projector.evaluate(
+        """() => { const el = document.querySelector('#projector-stage .floor-text');
+        const pages = document.querySelector('#projector-stage .floor-pages');
+        return { size: parseFloat(getComputedStyle(el).fontSize), vh: innerHeight,
+                 cut: !el.classList.contains('paged') && el.scrollHeight > el.clientHeight + 1,
+                 paged: el.classList.contains('paged'),
+                 pages: pages.hidden ? '' : pages.textContent }; }"""
+    )
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 720}, PROJECTOR_VIEWPORT])
+def test_a_long_question_is_fitted_then_paged_never_cut(
+    screens: Screens, viewport: dict[str, int]
+) -> None:
+    mod = moderator(screens)
+    projector = screens.open("projector", viewport=viewport)
+    to_dialogue(screens)
+    short = screens.server.command(
+        "question.add", {"text": LONG_QUESTION[:400], "asker_name": "Lò Văn Hải"}, "moderator"
+    ).json()["result"]["id"]
+    long = screens.server.command(
+        "question.add", {"text": LONG_QUESTION, "asker_name": "Đinh Thị Mai"}, "moderator"
+    ).json()["result"]["id"]
+    for qid in (short, long):
+        for name, args in (("question.assign", {"mic": 1}), ("question.live", {})):
+            r = screens.server.command(name, {"id": qid, **args}, "moderator")
+            assert r.status_code == 200, r.text
+        expect(projector.locator("#projector-stage .floor-who")).to_have_text(
+            "Lò Văn Hải" if qid == short else "Đinh Thị Mai"
+        )
+        projector.wait_for_timeout(100)  # fitText runs after the patch is drawn
+        shown = floor_text(projector)
+        assert shown["size"] >= 0.03 * shown["vh"] - 0.5, shown  # legible from the back row
+        assert not shown["cut"], shown
+        if qid == short:  # fits: no pages
+            assert not shown["paged"] and shown["pages"] == "", shown
+            screens.server.command(
+                "question.close", {"id": qid, "outcome": "answered"}, "moderator"
+            )
+    shown = floor_text(projector)
+    assert shown["paged"] and shown["pages"].startswith("1/"), shown
+    count = int(shown["pages"].split("/")[1])
+    if viewport["height"] == 720:  # the smaller of the two halls' projectors
+        shoot(projector, "projector-long-question.png")
+    # the moderator turns the page from the console; past the last it starts again
+    button(mic_card(mod, 1), "Trang sau ▸").click()
+    expect(projector.locator("#projector-stage .floor-pages")).to_have_text(f"2/{count}")
     screens.assert_no_errors()
 
 
