@@ -99,6 +99,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "video.play": STAGE,
     "video.pause": STAGE,
     "video.restart": STAGE,
+    # The projector tells when the video it plays has ended (its only command).
+    "video.ended": (*ADMIN, "projector"),
     # answers
     "answer.save": SECRETARIES,
     "commitment.add": SECRETARIES,

@@ -109,6 +109,14 @@ def _v9_question_page(conn: Connection) -> None:
         conn.execute(sa.text("ALTER TABLE question ADD COLUMN page INTEGER NOT NULL DEFAULT 0"))
 
 
+def _v10_video_ended(conn: Connection) -> None:
+    """Issue 15: the projector says when the report video has played to its end."""
+    if "video_ended" not in {c["name"] for c in inspect(conn).get_columns("conference")}:
+        conn.execute(
+            sa.text("ALTER TABLE conference ADD COLUMN video_ended BOOLEAN NOT NULL DEFAULT 0")
+        )
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     lambda conn: None,
     _v2_people,
@@ -119,6 +127,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v7_step_overtime,
     _v8_step_times,
     _v9_question_page,
+    _v10_video_ended,
 ]
 
 

@@ -60,6 +60,7 @@ CONFERENCE_FACETS: dict[str, str] = {
             "video_playing",
             "video_offset",
             "video_started_at",
+            "video_ended",
             "timer_duration",
             "timer_elapsed",
             "timer_started_at",

@@ -99,6 +99,7 @@ class Conference(HasTimer, table=True):
     projector_mode: str = "live"
     video_playing: bool = False
     video_offset: float = 0.0  # seconds into the video when last paused / started
+    video_ended: bool = False  # the projector played it to its end (video.ended)
     video_started_at: float | None = None
 
     # The floor (dialogue step).

@@ -66,6 +66,7 @@ EXPECTED: dict[str, tuple[frozenset[str], Any]] = {
     "video.play": (frozenset({"mc", "admin"}), {}),  # 409 no_video
     "video.pause": (frozenset({"mc", "admin"}), {}),
     "video.restart": (frozenset({"mc", "admin"}), {}),
+    "video.ended": (frozenset({"projector", "admin"}), {"position": 3}),
     # the secretaries
     "answer.save": (frozenset({"secretary", "admin"}), {"question_id": MISSING, "base_version": 0}),
     "commitment.add": (frozenset({"secretary", "admin"}), {"question_id": MISSING, "task": "x"}),

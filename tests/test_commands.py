@@ -155,6 +155,23 @@ def test_video_play_pause_keeps_its_position(engine):
     assert not state(engine).video_playing
 
 
+def test_the_projector_reports_the_end_of_the_video(engine):
+    execute(engine, "demo", "mc", "step.goto", {"position": 3})  # the report video
+    execute(engine, "demo", "mc", "video.play", now=10.0)
+    for late in ({"position": 2}, {"position": 4}):  # another step's: refused, nothing moves
+        with pytest.raises(CommandError) as e:
+            execute(engine, "demo", "projector", "video.ended", late, now=55.0)
+        assert (e.value.code, e.value.status) == ("not_playing", 409)
+    execute(engine, "demo", "projector", "video.ended", {"position": 3}, now=55.0)
+    c = state(engine)
+    assert (c.video_playing, c.video_ended, c.video_offset) == (False, True, 45.0)
+    with pytest.raises(CommandError):  # twice (two projectors): the second is refused
+        execute(engine, "demo", "projector", "video.ended", {"position": 3}, now=55.1)
+    execute(engine, "demo", "mc", "video.play", now=60.0)  # again: from the start
+    c = state(engine)
+    assert (c.video_playing, c.video_ended, c.video_offset) == (True, False, 0.0)
+
+
 def test_step_media_accepts_only_paths_inside_the_media_folders(engine):
     execute(engine, "demo", "mc", "step.media", {"position": 3, "media": "uploads/x.webm"})
     for bad in ("../etc/passwd", "/etc/passwd", "uploads/../x", "other/x.webm", "uploads/", 3):

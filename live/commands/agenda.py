@@ -62,6 +62,7 @@ def enter_step(ctx: Ctx, position: int) -> dict[str, Any]:
     conf.video_playing = False
     conf.video_offset = 0.0
     conf.video_started_at = None
+    conf.video_ended = False
     return {"from": before, "to": position, "title": step.title if step else ""}
 
 
@@ -191,6 +192,9 @@ def video_play(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
         raise CommandError(
             "projector_not_live", "Màn chiếu đang tạm ẩn: bật lại «Trình chiếu».", 409
         )
+    if ctx.conf.video_ended:  # played to its end: again from the start
+        ctx.conf.video_offset = 0.0
+        ctx.conf.video_ended = False
     if not ctx.conf.video_playing:
         ctx.conf.video_playing = True
         ctx.conf.video_started_at = ctx.now
@@ -218,4 +222,22 @@ def video_restart(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
     ctx.conf.video_playing = False
     ctx.conf.video_offset = 0.0
     ctx.conf.video_started_at = None
+    ctx.conf.video_ended = False
     return {"at": 0}
+
+
+class VideoEnded(Args):
+    position: int = Field(ge=1)  # the step whose video ended, as the projector played it
+
+
+@command("video.ended", "Màn chiếu báo video của bước `position` đã phát hết.", VideoEnded)
+def video_ended(ctx: Ctx, args: VideoEnded) -> dict[str, Any]:
+    """the projector reports that the step's video played to its end: every screen stops
+    saying «đang phát». 409 `not_playing` for a report that comes late (another step, or
+    the MC paused it first)"""
+    conf = ctx.conf
+    if conf.current_position != args.position or not conf.video_playing:
+        raise CommandError("not_playing", "Video của bước này không đang phát.", 409)
+    stop_video(ctx)
+    conf.video_ended = True
+    return {"position": args.position, "at": round(conf.video_offset, 1)}

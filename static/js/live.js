@@ -429,6 +429,9 @@ document.addEventListener("keydown", (event) => {
   if (event.target.closest("input, textarea, select, [contenteditable]")) return;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
   if (scrollScript(key)) { event.preventDefault(); return; }
+  const help = document.getElementById("keys-help");
+  if (help && key === "?") { event.preventDefault(); help.open ? help.close() : help.showModal(); return; }
+  if (help?.open) return;  // reading the list: no key acts behind it
   for (const button of document.querySelectorAll("button[data-keys]")) {
     if (button.dataset.keys.split(",").includes(key)) {
       event.preventDefault();
@@ -471,6 +474,7 @@ function submitForm(form, { quiet = false } = {}) {
 
 document.addEventListener("click", (event) => {
   event.target.closest("[data-close-dialog]")?.closest("dialog")?.close();
+  if (event.target.closest("[data-open-keys]")) document.getElementById("keys-help")?.showModal();
 });
 
 // «Sửa», «Gộp…» on a list item: the page has one such editor (a <dialog>), filled when
@@ -910,6 +914,14 @@ document.addEventListener("click", () => {
   if (hint) hint.hidden = true;
 });
 document.addEventListener("loadedmetadata", syncMedia, true);
+// Played to its end: the projector says so (video.ended; a report that comes late is
+// refused and ignored), so no screen goes on saying «đang phát».
+document.addEventListener("ended", (event) => {
+  if (!event.target.matches?.("video[data-stage-video]")) return;
+  const state = document.querySelector("[data-media-state]");
+  if (!state || state.dataset.playing !== "1") return;
+  send("video.ended", { position: Number(state.dataset.position) }, null, true);
+}, true);
 
 setInterval(tick, 250);
 setInterval(sendPing, 10000);

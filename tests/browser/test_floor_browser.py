@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     PROJECTOR_VIEWPORT,
     SCREENSHOTS,
     Screens,
+    api_state,
     command_ok,
     shoot,
 )
@@ -370,6 +371,46 @@ def test_two_moderators_pressing_n_at_once_advance_the_floor_once(screens: Scree
         time.sleep(0.05)
     assert len(refused) == 1, "exactly one console is refused"
     expect(refused[0].locator("#toast")).to_contain_text("Hàng đợi vừa thay đổi")
+    screens.assert_no_errors()
+
+
+def test_a_questions_whole_cycle_is_three_keys(screens: Screens) -> None:
+    """N puts the first question on deck, N again makes it speak (and the next goes on
+    deck), A moves it to the answer, D closes it as answered; ? lists the keys."""
+    mod = moderator(screens)
+    to_dialogue(screens)
+    expect_console_mic(mod, 1, None, "Trống")
+    mod.keyboard.press("n")
+    expect_console_mic(mod, 1, 1, "Chuẩn bị")
+    mod.keyboard.press("n")
+    expect_console_mic(mod, 1, 1, "Đang hỏi")
+    expect_console_mic(mod, 2, 2, "Chuẩn bị")
+    mod.keyboard.press("a")
+    expect_console_mic(mod, 1, 1, "Đang trả lời")
+    mod.keyboard.press("d")
+    expect(mic_card(mod, 1).locator(".mic-state")).to_have_text("Trống")
+    expect(mod.locator("#mod-done li", has_text="Câu 1 ")).to_contain_text("Đã trả lời")
+    # the next question: N (speaks, the one after goes on deck), A, D
+    mod.keyboard.press("n")
+    expect_console_mic(mod, 2, 2, "Đang hỏi")
+    expect_console_mic(mod, 1, 3, "Chuẩn bị")
+    mod.keyboard.press("a")
+    expect_console_mic(mod, 2, 2, "Đang trả lời")
+    mod.keyboard.press("d")
+    expect(mod.locator("#mod-done li", has_text="Câu 2 ")).to_contain_text("Đã trả lời")
+    help_ = mod.locator("#keys-help")
+    expect(help_).to_be_hidden()
+    seq = api_state(screens.server)["seq"]
+    mod.keyboard.press("?")
+    expect(help_).to_be_visible()
+    expect(help_).to_contain_text("Đã trả lời")
+    mod.keyboard.press("n")  # no key acts behind the list
+    mod.keyboard.press("Escape")
+    expect(help_).to_be_hidden()
+    mod.wait_for_timeout(300)  # a command N would have sent has had its time
+    assert api_state(screens.server)["seq"] == seq
+    expect_console_mic(mod, 1, 3, "Chuẩn bị")  # unchanged by the n pressed over the list
+    expect(mic_card(mod, 2).locator(".mic-state")).to_have_text("Trống")
     screens.assert_no_errors()
 
 

@@ -443,6 +443,20 @@ def test_video_plays_and_pauses_on_the_projector(screens: Screens, demo_video: P
     assert video.evaluate("v => v.paused") and video.evaluate("v => v.currentTime") == stopped
     assert api_state(server)["video"]["playing"] is False
 
+    # Played to its end: the projector says so and the MC no longer reads «đang phát»;
+    # «Phát video» then plays it again from the start. (The media element's own «ended»
+    # event, dispatched here rather than waited for through 45 s of video.)
+    button(mc, "Phát video").click()
+    expect(mc.locator("#mc-projector .video-state")).to_contain_text("đang phát")
+    projector.wait_for_function("sel => !document.querySelector(sel).paused", arg=STAGE_VIDEO)
+    video.evaluate("v => v.dispatchEvent(new Event('ended'))")
+    expect(mc.locator("#mc-projector .video-state")).to_contain_text("đã phát hết")
+    assert api_state(server)["video"]["playing"] is False
+    button(mc, "Phát video").click()
+    expect(mc.locator("#mc-projector .video-state")).to_contain_text("đang phát")
+    assert api_state(server)["video"]["offset"] == 0.0
+    button(mc, "Tạm dừng video").click()
+
     # A missing file: an alert on the MC, the step's title card in the hall, no <video>.
     command_ok(server, "step.media", {"position": 3, "media": "uploads/missing.webm"})
     expect(mc.locator("#mc-projector .alert")).to_contain_text("Không tìm thấy tệp video")
