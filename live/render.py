@@ -230,7 +230,7 @@ REGION_DEPENDS: dict[str, frozenset[str]] = {
         "projector-timer": (*FLOOR, "stage", "step"),
         "projector-media": ("stage", "step"),
         "mod-bar": ("presence", "stage", "step", "question"),
-        "mod-mics": (*FLOOR, "delegate", "stage"),
+        "mod-mics": (*FLOOR, "answer", "delegate", "stage"),
         "mod-pending": (*FLOOR, "list"),
         "mod-queue": (*FLOOR, "list"),
         "mod-message": ("message",),

@@ -243,6 +243,15 @@ def test_three_questions_through_all_four_microphones(screens: Screens) -> None:
     expect(projector.locator("#projector-stage .floor-responder")).to_have_text(
         f"Trả lời: Bùi Văn Khánh, Giám đốc Sở — {q(1)['agency']}"
     )
+    # a secretary's outcome shows on the consoles while the question is still at its mic
+    chosen = screens.server.command(
+        "answer.save",
+        {"question_id": first_id, "base_version": 1, "outcome": "study"},
+        role="secretary",
+    )
+    assert chosen.status_code == 200, chosen.text
+    for page in consoles:
+        expect(mic_card(page, 1).locator(".tag-outcome")).to_contain_text("Thư ký ghi:")
     shoot(projector, "projector-answering.png")
     expect_runner(run1, ANSWER_LINE, 1)
     expect_mc_mic(mc, 1, "Đang trả lời")
