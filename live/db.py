@@ -38,8 +38,13 @@ def _v2_people(conn: Connection) -> None:
         ("listitem", "gift_quota", "INTEGER NOT NULL DEFAULT 0"),
         ("listitem", "introduce", "INTEGER NOT NULL DEFAULT 0"),
     ):
-        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
-            conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
+        add_column(conn, table, column, ddl)
+
+
+def add_column(conn: Connection, table: str, column: str, ddl: str) -> None:
+    """`ALTER TABLE table ADD COLUMN column ddl`, unless a half-finished earlier run added it."""
+    if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+        conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
 
 
 def _v3_projector_frames(conn: Connection) -> None:
@@ -55,10 +60,7 @@ def _v4_form_visits(conn: Connection) -> None:
 def _v5_look_alikes(conn: Connection) -> None:
     """Issue 12: look-alike hints kept with each question, worked out once here for the
     questions already open."""
-    if "look_alikes" not in {c["name"] for c in inspect(conn).get_columns("question")}:
-        conn.execute(
-            sa.text("ALTER TABLE question ADD COLUMN look_alikes TEXT NOT NULL DEFAULT '[]'")
-        )
+    add_column(conn, "question", "look_alikes", "TEXT NOT NULL DEFAULT '[]'")
     rows = conn.execute(
         sa.text(
             "SELECT id, conference_id, text FROM question "
@@ -79,42 +81,29 @@ def _v5_look_alikes(conn: Connection) -> None:
 
 def _v6_event_effects(conn: Connection) -> None:
     """Issue 12: each event says what it changed, so kept rows catch up from the log."""
-    if "effects" not in {c["name"] for c in inspect(conn).get_columns("event")}:
-        conn.execute(sa.text("ALTER TABLE event ADD COLUMN effects TEXT NOT NULL DEFAULT ''"))
+    add_column(conn, "event", "effects", "TEXT NOT NULL DEFAULT ''")
 
 
 def _v7_step_overtime(conn: Connection) -> None:
     """Issue 15: a step's timer goes past zero on the hall projector only if it says so."""
-    if "show_overtime" not in {c["name"] for c in inspect(conn).get_columns("agendastep")}:
-        conn.execute(
-            sa.text("ALTER TABLE agendastep ADD COLUMN show_overtime BOOLEAN NOT NULL DEFAULT 0")
-        )
+    add_column(conn, "agendastep", "show_overtime", "BOOLEAN NOT NULL DEFAULT 0")
 
 
 def _v8_step_times(conn: Connection) -> None:
     """Issue 15: each step's actual start and its timer as the MC left it."""
-    have = {c["name"] for c in inspect(conn).get_columns("agendastep")}
-    for column, ddl in (
-        ("began_at", "FLOAT"),
-        ("kept_duration", "FLOAT"),
-        ("kept_elapsed", "FLOAT NOT NULL DEFAULT 0"),
-    ):
-        if column not in have:
-            conn.execute(sa.text(f"ALTER TABLE agendastep ADD COLUMN {column} {ddl}"))
+    add_column(conn, "agendastep", "began_at", "FLOAT")
+    add_column(conn, "agendastep", "kept_duration", "FLOAT")
+    add_column(conn, "agendastep", "kept_elapsed", "FLOAT NOT NULL DEFAULT 0")
 
 
 def _v9_question_page(conn: Connection) -> None:
     """Issue 15: a long question is shown in pages the moderator turns."""
-    if "page" not in {c["name"] for c in inspect(conn).get_columns("question")}:
-        conn.execute(sa.text("ALTER TABLE question ADD COLUMN page INTEGER NOT NULL DEFAULT 0"))
+    add_column(conn, "question", "page", "INTEGER NOT NULL DEFAULT 0")
 
 
 def _v10_video_ended(conn: Connection) -> None:
     """Issue 15: the projector says when the report video has played to its end."""
-    if "video_ended" not in {c["name"] for c in inspect(conn).get_columns("conference")}:
-        conn.execute(
-            sa.text("ALTER TABLE conference ADD COLUMN video_ended BOOLEAN NOT NULL DEFAULT 0")
-        )
+    add_column(conn, "conference", "video_ended", "BOOLEAN NOT NULL DEFAULT 0")
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [

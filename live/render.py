@@ -757,9 +757,16 @@ class View:
         # (the longest such, so "Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh" beats "Phó Bí thư
         # Tỉnh ủy").
         rest = _plain(after.lstrip(" ,"))
-        matching = [d for d in self.present if d.position and rest.startswith(_plain(d.position))]
-        best = max(matching, key=lambda d: len(d.position), default=None)
-        return best.name if best else ""
+        return next(
+            (name for position, name in self._present_positions if rest.startswith(position)), ""
+        )
+
+    @functools.cached_property
+    def _present_positions(self) -> list[tuple[str, str]]:
+        """(position, name) of the delegates present, the longest positions first: worked
+        out once per render, not once per placeholder."""
+        found = [(_plain(d.position), d.name) for d in self.present if d.position]
+        return sorted(found, key=lambda pair: -len(pair[0]))
 
     def introductions(self) -> dict[str, Any]:
         """What the MC reads at the opening, from check-in: the dignitaries present, one by
