@@ -23,7 +23,7 @@ from live.commands.args import (
     Version,
     matching,
     one_of,
-    parse,
+    over_kept,
     partial,
 )
 from live.models import (
@@ -225,9 +225,8 @@ def commitment_edit(ctx: Ctx, args: CommitmentSave) -> dict[str, Any]:
     """change it"""
     c = own_row(ctx, Commitment, args.id, "nhiệm vụ")
     check_version(args.base_version, c.version, "Nhiệm vụ này")
-    # What was sent over what is kept, checked whole as a new commitment would be.
-    fields = parse(CommitmentFields, {**commitment_kept(c), **ctx.args})
-    apply_commitment(ctx, c, fields, set(ctx.args))
+    fields, sent = over_kept(CommitmentFields, commitment_kept(c), ctx.args)
+    apply_commitment(ctx, c, fields, sent)
     c.version += 1
     ctx.session.add(c)
     return {"id": c.id, "version": c.version}
@@ -305,14 +304,13 @@ def notice_issuer(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
     """the notice's issuing body ("UBND TỈNH HÒA BÌNH" over "VĂN PHÒNG") and the place of its
     date line"""
     conf = ctx.conf
-    kept = {
+    stored = {
         "parent": conf.notice_issuer_parent,
         "issuer": conf.notice_issuer,
         "place": conf.notice_place,
     }
-    sent = {k: v for k, v in ctx.args.items() if k in kept}
-    issuer = parse(NoticeIssuer, {**kept, **sent}) if sent else None
-    if issuer is not None:
+    issuer, sent = over_kept(NoticeIssuer, stored, ctx.args)
+    if sent:
         conf.notice_issuer_parent = issuer.parent
         conf.notice_issuer = issuer.issuer
         conf.notice_place = issuer.place

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import date
@@ -200,7 +200,7 @@ class NoArgs(Args):
 def partial(whole: type[Args], key: type[Args], name: str) -> type[Args]:
     """The arguments of an edit command: `key`'s fields (which row), then any of `whole`'s
     fields, each with its type and limits but optional. The command then checks what was
-    sent over what is kept as a `whole` (parse), so a field is declared once, in `whole`."""
+    sent over what is kept as a `whole` (`over_kept`), so a field is declared once, in `whole`."""
     fields: dict[str, Any] = {}
     for field_name, info in whole.model_fields.items():
         if field_name not in key.model_fields:
@@ -210,6 +210,21 @@ def partial(whole: type[Args], key: type[Args], name: str) -> type[Args]:
             # None is only the default, which pydantic does not validate: "not sent".
             fields[field_name] = (info.annotation, optional)
     return create_model(name, __base__=key, __module__=whole.__module__, **fields)
+
+
+def fields_of(row: Any, whole: type[Args]) -> dict[str, Any]:
+    """`row`'s values of `whole`'s fields (where the row stores them under the same names)."""
+    return {name: getattr(row, name) for name in whole.model_fields}
+
+
+def over_kept(
+    whole: type[A], stored: Mapping[str, Any], raw: Mapping[str, Any]
+) -> tuple[A, set[str]]:
+    """An edit (see `partial`): the fields of `whole` sent in `raw`, over what is `stored`,
+    checked whole as a new `whole` would be — an edit cannot leave a row that a new one could
+    not be. Returns the whole and the names of the fields that were sent."""
+    sent = {name: raw[name] for name in whole.model_fields if name in raw}
+    return parse(whole, {**stored, **sent}), set(sent)
 
 
 def bounds(model: type[BaseModel], field: str) -> tuple[Any, Any]:

@@ -26,9 +26,19 @@ from live.commands import (
     list_names,
     on_list,
     own_row,
-    parse,
 )
-from live.commands.args import Args, Id, NoArgs, Text, one_of, partial, rows_of, within
+from live.commands.args import (
+    Args,
+    Id,
+    NoArgs,
+    Text,
+    fields_of,
+    one_of,
+    over_kept,
+    partial,
+    rows_of,
+    within,
+)
 from live.effects import ALL, Effects
 from live.imports import closest_words, listed, words
 from live.models import AT_MIC, QUESTION_SOURCES, QUESTION_STATUSES, Question, QuestionAsker
@@ -345,12 +355,12 @@ def question_submit(ctx: Ctx, args: QuestionSubmit) -> dict[str, Any]:
 def question_edit(ctx: Ctx, args: QuestionId) -> dict[str, Any]:
     """correct a question that is not closed"""
     q = get_question(ctx, args.id, "pending", "queued", *AT_MIC)
-    sent = args.model_dump(include=set(QuestionFields.model_fields), exclude_none=True)
-    kept = {name: getattr(q, name) for name in QuestionFields.model_fields}
-    whole = parse(QuestionFields, {**kept, **sent}).model_dump()
+    stored = fields_of(q, QuestionFields)
+    edited, sent = over_kept(QuestionFields, stored, ctx.args)
+    whole = edited.model_dump()
     # Only what changes is checked against the lists: a field since taken off its list
     # stays on the question when the editor sends it back unchanged.
-    changes = listed_fields(ctx, {k: whole[k] for k in sent if whole[k] != kept[k]})
+    changes = listed_fields(ctx, {k: whole[k] for k in sent if whole[k] != stored[k]})
     new_text = changes.get("text", q.text) != q.text
     for key, value in changes.items():
         setattr(q, key, value)

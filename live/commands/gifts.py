@@ -9,7 +9,7 @@ from pydantic import Field
 from sqlmodel import select
 
 from live.commands import CommandError, Ctx, command, import_rows, own_row, store_order, update
-from live.commands.args import Args, Flag, Id, Text, parse, partial, rows_of, within
+from live.commands.args import Args, Flag, Id, Text, fields_of, over_kept, partial, rows_of, within
 from live.models import GiftBatch, GiftRecipient, ListItem
 
 MAX_RECIPIENTS = 500
@@ -134,10 +134,9 @@ def gift_import(ctx: Ctx, args: Any) -> dict[str, Any]:  # args.rows: list[Recip
 def gift_edit(ctx: Ctx, args: RecipientId) -> dict[str, Any]:
     """change a recipient"""
     r = own_row(ctx, GiftRecipient, args.id, "người nhận quà")
-    # What was sent over what is kept, checked whole as a new recipient would be.
-    kept = {name: getattr(r, name) for name in Recipient.model_fields}
-    fields = checked(ctx, parse(Recipient, {**kept, **ctx.args}), "unit" in ctx.args)
-    changed = {k: v for k, v in fields.items() if k in ctx.args}
+    edited, sent = over_kept(Recipient, fields_of(r, Recipient), ctx.args)
+    fields = checked(ctx, edited, "unit" in sent)
+    changed = {k: v for k, v in fields.items() if k in sent}
     update(ctx, r, changed)
     return {"id": r.id, **changed}
 

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from live import access
 from live.commands import CommandError, Ctx, command, import_rows, own_row, update
-from live.commands.args import Args, Flag, Id, Text, one_of, parse, partial, rows_of, rule
+from live.commands.args import Args, Flag, Id, Text, one_of, over_kept, partial, rows_of, rule
 from live.imports import seat_code
 from live.models import CHECKIN_DESKS, GENDERS, Delegate, ListItem
 from live.protocol import MAX_ROWS, HallTooSmall, assign_seats
@@ -181,12 +181,11 @@ def delegate_import(ctx: Ctx, args: Any) -> dict[str, Any]:  # args.rows: list[D
 def delegate_edit(ctx: Ctx, args: DelegateId) -> dict[str, Any]:
     """change a delegate. 409 `seat_taken` when another delegate has that seat"""
     d = own_row(ctx, Delegate, args.id, "đại biểu")
-    # What was sent over what is kept, checked whole as a new delegate would be.
-    kept = {name: getattr(d, name) for name in DelegateFields.model_fields if name != "group"}
-    merged = parse(DelegateFields, {**kept, "group": d.group_name, **ctx.args})
-    fields = columns(ctx, merged, "group" in ctx.args)
-    sent = {("group_name" if k == "group" else k) for k in ctx.args}
-    fields = {k: v for k, v in fields.items() if k in sent}
+    stored = {n: getattr(d, n) for n in DelegateFields.model_fields if n != "group"}
+    edited, sent = over_kept(DelegateFields, {**stored, "group": d.group_name}, ctx.args)
+    fields = columns(ctx, edited, "group" in sent)
+    columns_sent = {("group_name" if k == "group" else k) for k in sent}
+    fields = {k: v for k, v in fields.items() if k in columns_sent}
     check_seat_free(ctx, fields.get("seat", ""), d)
     update(ctx, d, fields)
     return {"id": d.id, **fields}

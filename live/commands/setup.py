@@ -21,9 +21,10 @@ from live.commands.args import (
     Flag,
     NoArgs,
     Text,
+    fields_of,
     matching,
     one_of,
-    parse,
+    over_kept,
     partial,
     rule,
     within,
@@ -77,9 +78,7 @@ def conference_edit(ctx: Ctx, _: NoArgs) -> dict[str, Any]:
     """the conference's details (the welcome banner is on the projector before the start and on
     hold)"""
     conf = ctx.conf
-    names = set(ConferenceDetails.model_fields)
-    sent = {k: v for k, v in ctx.args.items() if k in names}
-    details = parse(ConferenceDetails, {**{n: getattr(conf, n) for n in names}, **sent})
+    details, sent = over_kept(ConferenceDetails, fields_of(conf, ConferenceDetails), ctx.args)
     changed = {k: getattr(details, k) for k in sent}
     for key, value in changed.items():
         setattr(conf, key, value)
@@ -112,10 +111,8 @@ class StepMove(StepAt):
 def step_fields(ctx: Ctx, step: AgendaStep | None) -> dict[str, Any]:
     """The step's fields that were sent, checked whole over what `step` keeps (or as a new
     step's, for none)."""
-    names = set(StepFields.model_fields)
-    kept = {n: getattr(step, n) for n in names} if step else {}
-    fields = parse(StepFields, {**kept, **ctx.args})
-    return {k: getattr(fields, k) for k in names if step is None or k in ctx.args}
+    fields, sent = over_kept(StepFields, fields_of(step, StepFields) if step else {}, ctx.args)
+    return {k: getattr(fields, k) for k in StepFields.model_fields if step is None or k in sent}
 
 
 def renumber(ctx: Ctx, steps: list[AgendaStep]) -> None:

@@ -576,6 +576,22 @@ function markConflict(form, mine) {
   setTimeout(() => { if (form.dataset.conflict && document.contains(form)) markConflict(form, mine); }, 800);
 }
 
+// Every field the person can see, named as the form names it («Kết quả: Trả lời bằng văn bản»,
+// a select read by its option's words); a field the other version has differently is marked.
+function conflictLines(form, values, other) {
+  const lines = [];
+  for (const el of form.elements) {
+    if (!el.name || el.type === "hidden" || !(el.name in values)) continue;
+    let shown = values[el.name] || "";
+    if (el.tagName === "SELECT") shown = shown ? ([...el.options].find((o) => o.value === shown)?.textContent || shown) : "";
+    if (!shown) continue;
+    const name = el.getAttribute("aria-label") || el.placeholder || el.name;
+    const differs = other && (other[el.name] || "") !== (values[el.name] || "");
+    lines.push(`${differs ? "▸ " : ""}${name}: ${shown}`);
+  }
+  return lines;
+}
+
 function showConflict(form, mine, theirs) {
   form.dataset.conflict = "1";
   form.querySelector(".conflict")?.remove();
@@ -590,7 +606,7 @@ function showConflict(form, mine, theirs) {
     const h = document.createElement("em");
     h.textContent = label;
     const text = document.createElement("pre");
-    text.textContent = ["responder_agency", "responder_name", "summary"].map((k) => values[k] || "").filter(Boolean).join("\n");
+    text.textContent = conflictLines(form, values, values === mine ? theirs : mine).join("\n");
     col.append(h, text);
     cols.append(col);
   }
@@ -828,11 +844,14 @@ function fitText() {
     const indicator = el.parentElement.querySelector(".floor-pages");
     if (indicator) indicator.hidden = true;
     const floor = window.innerHeight * 0.03;
+    // A list in columns overflows sideways (one more column), a text downwards.
+    const over = () => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
     let size = parseFloat(getComputedStyle(el).fontSize);
-    while (el.scrollHeight > el.clientHeight + 1 && size > floor) {
+    while (over() && size > floor) {
       size = Math.max(floor, size * 0.92);
       el.style.fontSize = `${size}px`;
     }
+    if (el.dataset.fit === "shrink") continue;  // a list: smaller, never paged
     const pages = el.parentElement.querySelector(".floor-pages");
     if (el.scrollHeight <= el.clientHeight + 1) { if (pages) pages.hidden = true; continue; }
     if (pages) { pages.textContent = "…"; pages.hidden = false; }  // its room, taken first

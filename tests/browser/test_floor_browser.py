@@ -145,7 +145,7 @@ def expect_up_next(projector: Page, entries: list[tuple[int, int | None]]) -> No
     items = projector.locator("#projector-stage .floor-next .floor-next-item")
     texts = []
     for number, mic in entries:
-        name = f"Micro {mic} · {q(number)['asker_name']}" if mic else q(number)["asker_name"]
+        name = f"Micro {mic}{q(number)['asker_name']}" if mic else q(number)["asker_name"]
         texts.append(f"{name}{q(number)['unit']}")
     expect(items).to_have_text(texts)
 

@@ -53,6 +53,7 @@ def test_two_secretaries_conflict_and_both_versions_are_kept(screens: Screens) -
     b.keyboard.press("End")
     b.keyboard.type(" — B thêm ý của Sở")
     a.fill(SUMMARY, "Bản gốc — A sửa lại")
+    a.locator("#sec-answer select[name=outcome]").select_option("in_writing")
     a.get_by_role("button", name="Lưu", exact=True).click()  # before B's autosave
     expect(a.locator(STATE)).to_have_text("Đã lưu bản 2", timeout=5000)
 
@@ -60,6 +61,10 @@ def test_two_secretaries_conflict_and_both_versions_are_kept(screens: Screens) -
     expect(conflict).to_be_visible(timeout=5000)
     expect(conflict).to_contain_text("Bản gốc — B thêm ý của Sở")  # B's own, unsaved
     expect(conflict).to_contain_text("Bản gốc — A sửa lại")  # the saved one
+    # Every field shows, by its name; the outcome by its words, marked where they differ.
+    saved = conflict.locator(".conflict-cols > div").nth(1)
+    expect(saved).to_contain_text("▸ Kết quả: Trả lời bằng văn bản")
+    expect(conflict.locator(".conflict-cols > div").nth(0)).not_to_contain_text("Kết quả")
     shoot(b, "secretary-conflict.png")
 
     # B keeps theirs: it is saved on top, knowingly, and A's screen follows.
