@@ -11,8 +11,9 @@ HOST ?=
 PORT ?=
 
 # Debian packages the tests need: Chromium drives the browser tests (never a browser
-# download), and the fonts its screenshots fall back on.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core
+# download), the fonts its screenshots fall back on, and PostgreSQL, which the tests start
+# themselves in a temporary directory (tests/pg.py) to run every database test on it too.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core postgresql
 
 .PHONY: serve test lint system bench clean
 
@@ -29,10 +30,11 @@ serve: $(RUNTIME)
 	$(BIN)/live serve $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
 # Installs SYSTEM_PACKAGES when missing (apt-get as root, sudo -n otherwise, or it stops
-# with the command to run), then checks /usr/bin/chromium is there.
+# with the command to run), then checks Chromium and PostgreSQL's programs are there.
 system:
 	sh tools/system-packages.sh $(SYSTEM_PACKAGES)
 	test -x /usr/bin/chromium
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null
 
 lint: $(TESTING)
 	$(BIN)/ruff check .

@@ -32,7 +32,7 @@ from live.minutes import followup_xlsx, minutes_csv, minutes_xlsx
 from live.notice import notice_docx, notice_of
 from live.openapi import openapi
 from live.render import View
-from live.runtime import live_of
+from live.runtime import Live, live_of
 
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg", ".m4v": "video/mp4"}
 
@@ -46,10 +46,15 @@ def refusal_of(e: CommandError) -> JSONResponse:
     return JSONResponse(e.as_json(), status_code=e.status)
 
 
-def api_roles(request: Request, slug: str) -> set[str]:
+async def api_roles(request: Request, slug: str) -> set[str]:
     """The caller's roles: a Bearer key's, or the role cookie's. A request that changes
     state needs a same-origin page for the cookie to count (that is how CSRF works); a GET
-    (a download link) changes nothing."""
+    (a download link) changes nothing. Read off the event loop (the keys are in the
+    database, which may be across a network)."""
+    return await asyncio.to_thread(_roles_of, request, slug)
+
+
+def _roles_of(request: Request, slug: str) -> set[str]:
     live = live_of(request)
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
@@ -62,19 +67,19 @@ def api_roles(request: Request, slug: str) -> set[str]:
     return auth.cookie_roles(live.engine, request.session, slug)
 
 
-def api_role(request: Request, slug: str) -> str | None:
+async def api_role(request: Request, slug: str) -> str | None:
     """The caller's strongest role (in ROLES order), or None."""
-    roles = api_roles(request, slug)
+    roles = await api_roles(request, slug)
     return next((r for r in access.ROLES if r in roles), None)
 
 
 UNAUTHORIZED = ("unauthorized", "Thiếu hoặc sai mã truy cập (Authorization: Bearer <key>).")
 
 
-def refusal(request: Request, slug: str, download: str) -> JSONResponse | None:
+async def refusal(request: Request, slug: str, download: str) -> JSONResponse | None:
     """401 without a valid key, 403 with a key of a role that may not take `download`
     (live.access.DOWNLOADS), else None."""
-    roles = api_roles(request, slug)
+    roles = await api_roles(request, slug)
     allowed = access.DOWNLOADS[download]
     if not roles:
         return api_error(401, *UNAUTHORIZED)
@@ -87,38 +92,43 @@ def refusal(request: Request, slug: str, download: str) -> JSONResponse | None:
 async def api_state(request: Request) -> Response:
     live = live_of(request)
     slug = request.path_params["slug"]
-    if api_role(request, slug) is None:
+    if await api_role(request, slug) is None:
         return api_error(401, *UNAUTHORIZED)
-    view = await live.aview(slug)
-    if view is None:
+    state = await asyncio.to_thread(_state_of, live, slug)  # the view reads as it is asked
+    if state is None:
         return api_error(404, "not_found", "Không tìm thấy hội nghị.")
+    return JSONResponse(state)
+
+
+def _state_of(live: Live, slug: str) -> dict[str, Any] | None:
+    view = live.view(slug)
+    if view is None:
+        return None
     current = view.current
     c = view.conference
-    return JSONResponse(
-        {
-            "slug": c.slug,
-            "title": c.title,
-            "seq": c.seq,
-            "epoch": c.epoch,
-            "server_time": view.now,
-            "position": c.current_position,
-            "steps": len(view.steps),
-            "step": current.model_dump(exclude={"id", "conference_id"}) if current else None,
-            "timer": {
-                "duration": c.timer_duration,
-                "elapsed": c.timer_elapsed,
-                "started_at": c.timer_started_at,
-                "running": c.timer_started_at is not None,
-                "remaining": round(c.timer.remaining(view.now), 1),
-            },
-            "projector_mode": c.projector_mode,
-            "video": {
-                "playing": c.video_playing,
-                "offset": c.video_offset,
-                "started_at": c.video_started_at,
-            },
-        }
-    )
+    return {
+        "slug": c.slug,
+        "title": c.title,
+        "seq": c.seq,
+        "epoch": c.epoch,
+        "server_time": view.now,
+        "position": c.current_position,
+        "steps": len(view.steps),
+        "step": current.model_dump(exclude={"id", "conference_id"}) if current else None,
+        "timer": {
+            "duration": c.timer_duration,
+            "elapsed": c.timer_elapsed,
+            "started_at": c.timer_started_at,
+            "running": c.timer_started_at is not None,
+            "remaining": round(c.timer.remaining(view.now), 1),
+        },
+        "projector_mode": c.projector_mode,
+        "video": {
+            "playing": c.video_playing,
+            "offset": c.video_offset,
+            "started_at": c.video_started_at,
+        },
+    }
 
 
 async def api_openapi(request: Request) -> Response:
@@ -132,7 +142,7 @@ MAX_COMMAND_BODY = 16 * 1024 * 1024  # 2,000 imported questions of 4,000 charact
 async def api_command(request: Request) -> Response:
     live = live_of(request)
     slug = request.path_params["slug"]
-    role = api_role(request, slug)
+    role = await api_role(request, slug)
     if role is None:
         return api_error(401, *UNAUTHORIZED)
     raw = bytearray()
@@ -153,9 +163,9 @@ async def api_command(request: Request) -> Response:
     return JSONResponse({"ok": True, "seq": outcome.seq, "result": outcome.answer})
 
 
-def upload_role(request: Request, roles: tuple[str, ...], limit: int) -> str | JSONResponse:
+async def upload_role(request: Request, roles: tuple[str, ...], limit: int) -> str | JSONResponse:
     """The uploader's role, or the refusal before the body is read (key, role, size)."""
-    role = api_role(request, request.path_params["slug"])
+    role = await api_role(request, request.path_params["slug"])
     if role is None:
         return api_error(401, *UNAUTHORIZED)
     if role not in roles:
@@ -172,7 +182,7 @@ async def api_upload_media(request: Request) -> Response:
     live = live_of(request)
     slug = request.path_params["slug"]
     limit = live.settings.max_upload_mb * 1024 * 1024
-    role = upload_role(request, access.UPLOADS["media"], limit)
+    role = await upload_role(request, access.UPLOADS["media"], limit)
     if isinstance(role, JSONResponse):
         return role
     too_large = (413, "too_large", f"Tệp quá lớn (tối đa {live.settings.max_upload_mb} MB).")
@@ -329,7 +339,7 @@ async def api_import(request: Request) -> Response:
     spec = IMPORTS.get(kind)
     if spec is None:
         return api_error(404, "not_found", "Không có loại danh sách này.")
-    role = upload_role(request, access.UPLOADS[kind], IMPORT_LIMIT)
+    role = await upload_role(request, access.UPLOADS[kind], IMPORT_LIMIT)
     if isinstance(role, JSONResponse):
         return role
     try:
@@ -441,7 +451,7 @@ async def api_audit(request: Request) -> Response:
     slug, fmt = request.path_params["slug"], request.path_params["fmt"]
     if fmt not in ("xlsx", "csv"):
         return api_error(404, "not_found", "Không có tệp này.")
-    if refused := refusal(request, slug, "audit"):
+    if refused := await refusal(request, slug, "audit"):
         return refused
     f = audit.AuditFilter.of(request.query_params)
     page = await asyncio.to_thread(audit.load_events, live.engine, slug, f, 0, None)
@@ -464,7 +474,7 @@ async def api_frames(request: Request) -> Response:
     """The projector's frames for the replay (role admin)."""
     live = live_of(request)
     slug = request.path_params["slug"]
-    if refused := refusal(request, slug, "frames"):
+    if refused := await refusal(request, slug, "frames"):
         return refused
     view = await live.aview(slug)
     if view is None or view.conference.id is None:
@@ -479,7 +489,7 @@ async def api_download(request: Request) -> Response:
     slug, name = request.path_params["slug"], request.path_params["name"]
     if name not in DOWNLOADS:
         return api_error(404, "not_found", "Không có tệp này.")
-    if refused := refusal(request, slug, "documents"):
+    if refused := await refusal(request, slug, "documents"):
         return refused
     view = await live.aview(slug)
     if view is None:

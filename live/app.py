@@ -139,18 +139,22 @@ def conference_slugs(engine: Engine) -> list[str]:
         return list(s.exec(select(Conference.slug)))
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, prepare: bool = True) -> Starlette:
+    """The app. `prepare`: migrate and seed the database first (one process); the workers
+    of `live serve --workers N` find it prepared by their parent (`worker_app`)."""
     settings = settings or Settings.from_env()
-    engine = prepare_database(settings)
+    engine = prepare_database(settings) if prepare else db.make_engine(settings.database_url)
     settings.media_dir.mkdir(parents=True, exist_ok=True)  # uploads are served from it
     live = Live(settings, engine)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await live.start()
         for slug in await asyncio.to_thread(conference_slugs, engine):
             live.hub.changed(slug)  # the replay starts from what the projector shows now
         yield
-        await live.hub.close()
+        await live.stop()
+        engine.dispose()
 
     routes = [
         Route("/", home),
@@ -206,3 +210,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.live = live
     return app
+
+
+def worker_app() -> Starlette:
+    """One worker of `live serve --workers N` (or `uvicorn --factory live.app:worker_app`):
+    its settings from the LIVE_* variables; the database already migrated and seeded, by
+    `live serve` before it started the workers or by `live migrate`. Workers never migrate."""
+    return create_app(Settings.from_env(), prepare=False)

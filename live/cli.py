@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 
 from sqlmodel import Session, select
 
+from live import db
 from live.auth import link_label, role_keys, role_links
 from live.models import Conference
 from live.settings import (
@@ -23,6 +25,12 @@ NOT_REACHABLE = (
     "Chú ý: {url} chỉ mở được trên chính máy này, nên màn chiếu KHÔNG hiện mã QR gửi câu "
     "hỏi. Để điện thoại trong hội trường mở được: chạy với --host 0.0.0.0 (mặc định), hoặc "
     "đặt --public-url / LIVE_PUBLIC_URL=http://<địa chỉ LAN>:<cổng>."
+)
+
+
+SEVERAL_WORKERS = (
+    "Nhiều tiến trình (--workers) cần cơ sở dữ liệu PostgreSQL "
+    "(LIVE_DATABASE_URL=postgresql+psycopg://…): SQLite chỉ phục vụ một tiến trình."
 )
 
 
@@ -45,6 +53,13 @@ def parser() -> argparse.ArgumentParser:
         epilog=variables_only(),
     )
     add_setting_flags(serve)
+    migrate = sub.add_parser(
+        "migrate",
+        help="nâng cấp cơ sở dữ liệu rồi dừng (live serve cũng tự làm việc này)",
+        description="Nâng cấp cấu trúc cơ sở dữ liệu lên phiên bản mới nhất (và tạo hội nghị "
+        "mẫu ở lần chạy đầu), cho cách triển khai chạy bước này riêng trước khi mở máy chủ.",
+    )
+    add_setting_flags(migrate)
     links = sub.add_parser("links", help="in lại các liên kết vai trò của một hội nghị")
     links.add_argument("slug")
     add_setting_flags(links)
@@ -65,23 +80,40 @@ def main(argv: list[str] | None = None) -> int:
         print_links(settings, args.slug, keys)
         return 0
 
-    import uvicorn
+    from live.app import prepare_database
 
-    from live.app import create_app
+    if args.cmd == "migrate":
+        engine = prepare_database(settings)
+        db.cookie_secret(engine, settings.secret_key)
+        print(f"Cơ sở dữ liệu đã sẵn sàng: {db.revision(engine)}.")
+        engine.dispose()
+        return 0
 
-    app = create_app(settings)
-    engine = app.state.live.engine
+    if settings.workers > 1 and not settings.database_url.startswith("postgresql"):
+        print(SEVERAL_WORKERS, file=sys.stderr)
+        return 2
+    # This process migrates and seeds, once, before any worker starts: workers never do.
+    engine = prepare_database(settings)
+    db.cookie_secret(engine, settings.secret_key)  # made once, not raced by the workers
     with Session(engine) as s:
         slugs = list(s.exec(select(Conference.slug)))
     for slug in slugs:
         print_links(settings, slug, role_keys(engine, slug))
+    engine.dispose()
     base = base_url(settings)
     if not reachable_from_hall(base):
         print(NOT_REACHABLE.format(url=base), file=sys.stderr)
     print(f"Máy chủ: {base}  (lắng nghe {settings.host}:{settings.port}; Ctrl+C để dừng)")
     sys.stdout.flush()
+    import uvicorn
+
+    # The workers read their settings from the LIVE_* variables (uvicorn starts each one
+    # fresh; with one worker, in this process).
+    os.environ.update(settings.as_env())
     uvicorn.run(
-        app,
+        "live.app:worker_app",
+        factory=True,
+        workers=settings.workers,
         host=settings.host,
         port=settings.port,
         ws_max_size=64 * 1024,

@@ -1,123 +1,50 @@
-"""Engine, SQLite settings and the versioned schema migrations.
+"""Engine, SQLite settings and the schema migrations (Alembic, live/migrations).
 
-Schema changes are numbered steps in MIGRATIONS (see docs/decisions.md): a new database
-gets every table from the models and is stamped with the latest version; an existing one
-runs, in one transaction each, the steps above the version it records. A conference day's
+One revision history serves SQLite and PostgreSQL (see docs/decisions.md, issue 16). A new
+database is built by the revisions from nothing; a file made before Alembic, which records
+its version in `meta.schema_version`, is stamped at that revision first. A conference day's
 data is never dropped by starting a newer build.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
-from collections.abc import Callable
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, inspect
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
-from live import models  # noqa: F401  (registers the tables)
-from live.imports import closest
 from live.models import Meta
 
-
-# Step n (1-based) brings a database from version n-1 to n. Version 1 is the first schema,
-# which a new database gets from the models, so its step never runs.
-def _v2_people(conn: Connection) -> None:
-    """Issue 5: the hall, units' quotas, groups, delegates and gift recipients."""
-    SQLModel.metadata.create_all(conn)  # the new tables only; existing ones are left as they are
-    for table, column, ddl in (
-        ("conference", "seat_rows", "INTEGER NOT NULL DEFAULT 10"),
-        ("conference", "seats_per_row", "INTEGER NOT NULL DEFAULT 25"),
-        ("conference", "gift_batch_size", "INTEGER NOT NULL DEFAULT 10"),
-        ("conference", "gift_batch", "INTEGER NOT NULL DEFAULT 0"),
-        ("conference", "badges_issued", "INTEGER NOT NULL DEFAULT 0"),
-        ("listitem", "delegate_quota", "INTEGER NOT NULL DEFAULT 0"),
-        ("listitem", "gift_quota", "INTEGER NOT NULL DEFAULT 0"),
-        ("listitem", "introduce", "INTEGER NOT NULL DEFAULT 0"),
-    ):
-        add_column(conn, table, column, ddl)
+# The oldest schema_version a pre-Alembic file can be stamped from: revision 0003 is the
+# schema as it stood then, and no release made an older file anyone still keeps.
+BASELINE = 3
+# The last schema_version a file made before Alembic can carry (revision 0010): anything
+# higher was not written by any build.
+LAST_NUMBERED = 10
+# The key of the PostgreSQL advisory lock held while migrating ("live-mig" in ASCII): every
+# process that starts takes it, so two starting at once do not both run the revisions.
+MIGRATION_LOCK = 0x6C6976652D6D6967
 
 
-def add_column(conn: Connection, table: str, column: str, ddl: str) -> None:
-    """`ALTER TABLE table ADD COLUMN column ddl`, unless a half-finished earlier run added it."""
-    if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
-        conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
-
-
-def _v3_projector_frames(conn: Connection) -> None:
-    """Issue 6: what the projector showed, for the replay of the day."""
-    SQLModel.metadata.create_all(conn)
-
-
-def _v4_form_visits(conn: Connection) -> None:
-    """Issue 11: how many phones opened the question form today."""
-    SQLModel.metadata.create_all(conn)
-
-
-def _v5_look_alikes(conn: Connection) -> None:
-    """Issue 12: look-alike hints kept with each question, worked out once here for the
-    questions already open."""
-    add_column(conn, "question", "look_alikes", "TEXT NOT NULL DEFAULT '[]'")
-    rows = conn.execute(
-        sa.text(
-            "SELECT id, conference_id, text FROM question "
-            "WHERE status IN ('pending', 'queued', 'on_deck', 'live', 'answering')"
-        )
-    ).all()
-    by_conference: dict[int, list[tuple[int, str]]] = {}
-    for qid, conference_id, text in rows:
-        by_conference.setdefault(conference_id, []).append((qid, text))
-    for questions in by_conference.values():
-        for qid, text in questions:
-            hints = closest(text, [(i, t) for i, t in questions if i != qid])
-            conn.execute(
-                sa.text("UPDATE question SET look_alikes = :hints WHERE id = :id"),
-                {"hints": json.dumps(hints), "id": qid},
-            )
-
-
-def _v6_event_effects(conn: Connection) -> None:
-    """Issue 12: each event says what it changed, so kept rows catch up from the log."""
-    add_column(conn, "event", "effects", "TEXT NOT NULL DEFAULT ''")
-
-
-def _v7_step_overtime(conn: Connection) -> None:
-    """Issue 15: a step's timer goes past zero on the hall projector only if it says so."""
-    add_column(conn, "agendastep", "show_overtime", "BOOLEAN NOT NULL DEFAULT 0")
-
-
-def _v8_step_times(conn: Connection) -> None:
-    """Issue 15: each step's actual start and its timer as the MC left it."""
-    add_column(conn, "agendastep", "began_at", "FLOAT")
-    add_column(conn, "agendastep", "kept_duration", "FLOAT")
-    add_column(conn, "agendastep", "kept_elapsed", "FLOAT NOT NULL DEFAULT 0")
-
-
-def _v9_question_page(conn: Connection) -> None:
-    """Issue 15: a long question is shown in pages the moderator turns."""
-    add_column(conn, "question", "page", "INTEGER NOT NULL DEFAULT 0")
-
-
-def _v10_video_ended(conn: Connection) -> None:
-    """Issue 15: the projector says when the report video has played to its end."""
-    add_column(conn, "conference", "video_ended", "BOOLEAN NOT NULL DEFAULT 0")
-
-
-MIGRATIONS: list[Callable[[Connection], None]] = [
-    lambda conn: None,
-    _v2_people,
-    _v3_projector_frames,
-    _v4_form_visits,
-    _v5_look_alikes,
-    _v6_event_effects,
-    _v7_step_overtime,
-    _v8_step_times,
-    _v9_question_page,
-    _v10_video_ended,
-]
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration, made in code so that an installed wheel needs no alembic.ini;
+    the revisions run on `connection` (live/migrations/env.py takes it from the attributes)."""
+    config = Config()
+    config.set_main_option("script_location", "live:migrations")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
 
 
 def make_engine(url: str) -> Engine:
@@ -133,36 +60,114 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
-    # WAL: screens read while a command writes. synchronous=FULL: a committed command
-    # survives a pulled power plug, not only a killed process; commands come at human
-    # speed, so the fsync per commit costs nothing anyone notices.
-    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    # WAL: screens read while a command writes. Switching a new file to WAL takes a lock
+    # SQLite does not wait for: two processes opening the same new file at once (`live
+    # migrate` beside `live serve`) retry for a while instead of failing.
+    for attempt in range(200):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or attempt == 199:
+                raise
+            time.sleep(0.05)
+    # synchronous=FULL: a committed command survives a pulled power plug, not only a
+    # killed process; commands come at human speed, so the fsync per commit costs nothing
+    # anyone notices.
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
 
 
 def migrate(engine: Engine) -> int:
-    """Bring the schema to the latest version; return the version found before (0 = new)."""
-    latest = len(MIGRATIONS)
-    with engine.begin() as conn:
-        is_new = not inspect(conn).has_table("meta")
-        if is_new:
-            SQLModel.metadata.create_all(conn)
-            _set_meta(conn, "schema_version", str(latest))
-            return 0
-        found = int(_get_meta(conn, "schema_version") or "1")
-    if found > latest:
+    """Bring the schema to the latest revision; return the version found before (0 = new)."""
+    with engine.connect() as conn, migrating(conn):
+        return _migrate(conn)
+
+
+@contextmanager
+def migrating(conn: Connection) -> Iterator[None]:
+    """One transaction on `conn` that no other process migrating the database runs beside:
+    whoever comes second waits, then finds the schema already at the latest revision."""
+    if conn.dialect.name == "postgresql":
+        # A session lock, not a transaction one: it is taken before the transaction begins,
+        # so that transaction's reads already see what the first process committed.
+        conn.execute(sa.select(sa.func.pg_advisory_lock(MIGRATION_LOCK)))
+        conn.commit()
+        try:
+            with conn.begin():
+                yield
+        finally:
+            conn.execute(sa.select(sa.func.pg_advisory_unlock(MIGRATION_LOCK)))
+            conn.commit()
+    elif conn.dialect.name == "sqlite":
+        # A revision in batch mode copies a table and drops the old one, which foreign keys
+        # forbid while other tables point at it; the pragma only changes outside a
+        # transaction. The keys are checked before the commit instead.
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()
+        try:
+            with conn.begin():
+                # Python's sqlite3 begins a transaction before DML only, so DDL would commit
+                # as it runs and a failed upgrade would leave half its tables behind. BEGIN
+                # IMMEDIATE makes the upgrade one transaction, and its write lock is what
+                # the advisory lock is on PostgreSQL (the busy timeout is the wait).
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                yield
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
+    else:
+        with conn.begin():
+            yield
+
+
+def revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at (None: not migrated yet)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _migrate(conn: Connection) -> int:
+    config = alembic_config(conn)
+    script = ScriptDirectory.from_config(config)
+    head = script.get_current_head()
+    assert head is not None
+    tables = set(inspect(conn).get_table_names())
+    if "alembic_version" in tables:
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+            raise _newer(current, head)
+        found = int(current or 0)
+        command.upgrade(config, "head")
+        return found
+    if "meta" not in tables:  # a new database: the revisions build it from nothing
+        command.upgrade(config, "head")
+        return 0
+    # A file made before Alembic: its version number is the revision that built it.
+    found = int(_get_meta(conn, "schema_version") or "1")
+    if found > LAST_NUMBERED:
+        raise _newer(f"v{found}", f"v{int(head)}")
+    if found < BASELINE:
         raise RuntimeError(
-            f"database schema v{found} is newer than this build (v{latest}); "
-            "upgrade the software before opening it"
+            f"database schema v{found} is older than any release; this build upgrades "
+            f"v{BASELINE} and later only"
         )
-    for version in range(found + 1, latest + 1):
-        with engine.begin() as conn:
-            MIGRATIONS[version - 1](conn)
-            _set_meta(conn, "schema_version", str(version))
+    command.stamp(config, f"{found:04d}")
+    command.upgrade(config, "head")
+    _delete_meta(conn, "schema_version")  # alembic_version says it from now on
     return found
+
+
+def _newer(found: str, head: str) -> RuntimeError:
+    return RuntimeError(
+        f"database schema {found} is newer than this build ({head}); "
+        "upgrade the software before opening it"
+    )
 
 
 def _get_meta(conn: Connection, key: str) -> str | None:
@@ -170,10 +175,14 @@ def _get_meta(conn: Connection, key: str) -> str | None:
     return conn.execute(sa.select(table.c.value).where(table.c.key == key)).scalar()
 
 
-def _set_meta(conn: Connection, key: str, value: str) -> None:
+def _delete_meta(conn: Connection, key: str) -> None:
     table = Meta.__table__  # type: ignore[attr-defined]
     conn.execute(sa.delete(table).where(table.c.key == key))
-    conn.execute(sa.insert(table).values(key=key, value=value))
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    _delete_meta(conn, key)
+    conn.execute(sa.insert(Meta.__table__).values(key=key, value=value))  # type: ignore[attr-defined]
 
 
 def get_meta(engine: Engine, key: str) -> str | None:

@@ -197,6 +197,10 @@ class Channel:
         prev = self.seq
         frames = []
         for kind in kinds:
+            if kind not in self.sent and wanted.get(kind, ()) is not None:
+                # Its last screen left while this rendered (leave() forgot what it was
+                # sent): what was rendered is only part of a picture, never kept as one.
+                continue
             before = self.sent.get(kind) or {}
             fresh = rendered.get(kind, {})
             self.sent[kind] = {**before, **fresh}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal, get_args
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from live.timer import Timer
@@ -55,7 +55,8 @@ def utcnow() -> datetime:
 
 
 class Meta(SQLModel, table=True):
-    """Install-wide key/value pairs: schema version, cookie secret, demo seeded."""
+    """Install-wide key/value pairs: cookie secret, demo seeded (the schema's version is
+    Alembic's alembic_version; files made before it kept it here as schema_version)."""
 
     key: str = Field(primary_key=True)
     value: str
@@ -371,3 +372,27 @@ class FormVisit(SQLModel, table=True):
     conference_id: int = Field(foreign_key="conference.id", index=True)
     day: str  # local ISO date
     visitor: str = Field(max_length=40)
+
+
+class Presence(SQLModel, table=True):
+    """The screens one worker holds, per conference and screen kind. With several workers
+    (PostgreSQL) each writes its own counts and the consoles show the sum of the fresh ones
+    (`seen_at` within live.runtime.PRESENCE_FRESH): a worker that died stops counting."""
+
+    origin: str = Field(primary_key=True, max_length=40)  # live.bus.ORIGIN
+    slug: str = Field(primary_key=True, max_length=100)
+    kind: str = Field(primary_key=True, max_length=40)
+    count: int = 0
+    seen_at: float = 0.0
+
+
+class RateHit(SQLModel, table=True):
+    """One counted event of a rate limit the workers share (a question sent from the public
+    form, a wrong key); live.runtime.SharedRateLimiter counts them in a time window."""
+
+    __table_args__ = (Index("ix_ratehit_scope_key_at", "scope", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=20)
+    key: str = Field(max_length=200)
+    at: float

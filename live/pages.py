@@ -45,7 +45,8 @@ def render_home(request: Request, error: str = "", values: dict | None = None) -
 
 
 async def home(request: Request) -> Response:
-    return HTMLResponse(render_home(request), headers={"Cache-Control": "no-store"})
+    html = await asyncio.to_thread(render_home, request)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 NEW_FIELDS = ("source", "slug", "title", "date", "copy", auth.CSRF_FIELD)
@@ -73,7 +74,7 @@ async def new_conference(request: Request) -> Response:
             "Biểu mẫu phải gửi từ trang của máy chủ này (tải lại trang rồi gửi lại).",
             403,
         )
-    elif (role := copier(request, source)) is None:
+    elif (role := await asyncio.to_thread(copier, request, source)) is None:
         error, status = "Cần liên kết quản trị của hội nghị nguồn để tạo hội nghị mới.", 403
     else:
         args = {**values, "copy": values["copy"] == "1"}
@@ -83,10 +84,11 @@ async def new_conference(request: Request) -> Response:
             error, status = e.message, e.status
         else:
             slug = outcome.answer["slug"]
-            key = auth.role_keys(live.engine, slug)["admin"]
+            key = (await asyncio.to_thread(auth.role_keys, live.engine, slug))["admin"]
             auth.remember(request.session, slug, "admin", key)
             return RedirectResponse(f"/e/{slug}/admin", status_code=303)
-    return HTMLResponse(render_home(request, error, values), status_code=status)
+    html = await asyncio.to_thread(render_home, request, error, values)
+    return HTMLResponse(html, status_code=status)
 
 
 async def mic_page(request: Request) -> Response:
@@ -215,7 +217,7 @@ async def ask_page(request: Request) -> Response:
         if not auth.csrf_ok(request.session, sent_token):
             error = "Phiên gửi câu hỏi đã hết hạn. Xin bấm «Gửi câu hỏi» lại một lần nữa."
             status = 403
-        elif not live.ask_limiter.allow(f"{slug}/{client}", time.monotonic()):
+        elif not await asyncio.to_thread(live.ask_limiter.allow, f"{slug}/{client}", time.time()):
             error = "Đồng chí vừa gửi nhiều câu hỏi liền nhau. Xin đợi một phút rồi gửi tiếp."
             status = 429
         else:
@@ -308,7 +310,10 @@ async def notice_page(request: Request) -> Response:
     view = await live.aview(slug)
     if view is None:
         return no_conference(live, slug)
-    html = live.renderer.env.get_template("notice.html").render(view=view, c=view.conference)
+    # Off the loop: the view reads what the template asks for as it asks.
+    html = await asyncio.to_thread(
+        live.renderer.env.get_template("notice.html").render, view=view, c=view.conference
+    )
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 

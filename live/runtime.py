@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
+import threading
 import time
 from collections import deque
 from collections.abc import Collection
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, func, select, update
 from starlette.requests import HTTPConnection
 
 from live import auth
 from live.assets import Assets
 from live.audit import record_frame
-from live.bus import Commit, LocalBus
+from live.bus import ORIGIN, Commit, LocalBus, PostgresBus, notify_touch
 from live.commands import CommandMemo, Outcome, Request, execute_batch
-from live.effects import EVERYTHING, PHONES
+from live.effects import EVERYTHING, PHONES, PRESENCE
 from live.hub import Hub, Region
 from live.kept import KeptRows
-from live.models import Conference, FormVisit, ListItem
+from live.models import Conference, FormVisit, ListItem, Presence, RateHit
 from live.notice import notice_of
 from live.render import (
     Renderer,
@@ -52,7 +54,13 @@ class Live:
         self.renderer.env.globals["max_upload_mb"] = settings.max_upload_mb
         # The replay keeps the projector's frames from the hub's own render, so the hub
         # keeps the projector rendered even when no projector is connected.
-        self.bus = LocalBus()
+        # Several workers share commits through PostgreSQL (live.bus); one process on
+        # SQLite delivers them itself.
+        self.bus = (
+            PostgresBus(settings.database_url)
+            if engine.dialect.name == "postgresql"
+            else LocalBus()
+        )
         self.hub = Hub(
             self._render_for_hub,
             self.bus,
@@ -68,10 +76,52 @@ class Live:
         self.derived: dict[str, dict[str, Any]] = {}
         self.kept: dict[str, dict[str, KeptRows]] = {}
         self.bus.subscribe(self._forget_derived)
-        self.ask_limiter = RateLimiter(limit=3, window=60.0)
+        self.presence_shared = SharedPresence(engine) if isinstance(self.bus, PostgresBus) else None
+        if isinstance(self.bus, PostgresBus):
+            self.bus.on_gap(self._read_everything_again)
+            self.bus.on_touch(self.hub.touch)
+        # With several workers the limits are counted in the database, or each worker would
+        # allow its own share.
+        shared = isinstance(self.bus, PostgresBus)
+        self.ask_limiter: Limiter = (
+            SharedRateLimiter(engine, "ask", 3, 60.0) if shared else RateLimiter(3, 60.0)
+        )
         # Wrong keys per client address: keys are 144 random bits, so this is not what keeps
         # them secret; it keeps a script from hammering the key check (and the database).
-        self.key_limiter = RateLimiter(limit=30, window=60.0)
+        self.key_limiter: Limiter = (
+            SharedRateLimiter(engine, "key", 30, 60.0) if shared else RateLimiter(30, 60.0)
+        )
+
+    async def start(self) -> None:
+        if isinstance(self.bus, PostgresBus):
+            await self.bus.start()
+        if self.presence_shared is not None:
+            self._heartbeat = asyncio.get_running_loop().create_task(self._beat())
+
+    async def stop(self) -> None:
+        if isinstance(self.bus, PostgresBus):
+            await self.bus.stop()
+        if self.presence_shared is not None:
+            self._heartbeat.cancel()
+            await asyncio.to_thread(self.presence_shared.leave)
+        await self.hub.close()
+
+    async def _beat(self) -> None:
+        """Say every few seconds that this worker's counts are still true."""
+        assert self.presence_shared is not None
+        while True:
+            await asyncio.sleep(PRESENCE_BEAT)
+            try:
+                await asyncio.to_thread(self.presence_shared.beat)
+            except Exception:  # a missed beat only makes the count older
+                log.exception("could not refresh this worker's screen counts")
+
+    def _read_everything_again(self) -> None:
+        """Commits of other workers may have been missed: forget what was worked out and
+        refresh every conference's screens from the database (its seq is the truth)."""
+        self.derived = {}
+        for slug in list(self.hub.channels):
+            self.hub.changed(slug)
 
     def view(self, slug: str) -> View | None:
         return load_view(self.engine, slug, self.settings.media_dir, self.kept_of(slug))
@@ -94,6 +144,8 @@ class Live:
         if view is None:
             return None
         view.derived = self.derived.setdefault(slug, {})
+        if self.presence_shared is not None:  # every worker's screens, not only these
+            presence = self.presence_shared.counted(slug, presence)
         rendered = {
             kind: self.renderer.regions(kind, view, presence, names)
             for kind, names in wanted.items()
@@ -139,7 +191,7 @@ class Live:
         """The role of a key; raises TooManyAttempts once a client has sent 30 wrong keys
         within a minute, whatever it sends next, until the minute has passed."""
         client = conn.client.host if conn.client else "?"
-        now = time.monotonic()
+        now = time.time()  # wall time: the shared limiter compares it across processes
         if self.key_limiter.exhausted(client, now):
             raise TooManyAttempts
         role = auth.role_for_key(self.engine, slug, key)
@@ -198,6 +250,108 @@ class GroupCommit:
                     answer.set_result(result)
                 else:
                     answer.set_exception(result)
+
+
+class Limiter(Protocol):
+    def exhausted(self, key: str, now: float) -> bool: ...
+
+    def allow(self, key: str, now: float) -> bool: ...
+
+
+class SharedRateLimiter:
+    """RateLimiter's rule, counted in the database (table ratehit) so that N workers allow
+    `limit` events per window in all, not N times as many. Called off the event loop."""
+
+    def __init__(self, engine: Engine, scope: str, limit: int, window: float) -> None:
+        self.engine, self.scope, self.limit, self.window = engine, scope, limit, window
+
+    def _count(self, s: Session, key: str, now: float) -> int:
+        return s.exec(
+            select(func.count()).where(
+                RateHit.scope == self.scope, RateHit.key == key, RateHit.at > now - self.window
+            )
+        ).one()
+
+    def exhausted(self, key: str, now: float) -> bool:
+        with Session(self.engine) as s:
+            return self._count(s, key, now) >= self.limit
+
+    def allow(self, key: str, now: float) -> bool:
+        key = key[:200]
+        with Session(self.engine) as s:
+            # One client's events are counted one transaction at a time, whichever worker.
+            s.exec(select(func.pg_advisory_xact_lock(func.hashtext(f"{self.scope}/{key}"))))
+            if self._count(s, key, now) >= self.limit:
+                return False
+            s.add(RateHit(scope=self.scope, key=key, at=now))
+            if secrets.randbelow(100) == 0:  # now and then, forget what no window needs
+                s.exec(delete(RateHit).where(col(RateHit.at) < now - self.window))  # type: ignore[call-overload]
+            s.commit()
+            return True
+
+
+# Screens of other workers count while their row is this fresh (seconds); each worker
+# rewrites its rows every PRESENCE_BEAT, so a worker that died stops counting soon after.
+PRESENCE_BEAT = 10.0
+PRESENCE_FRESH = 30.0
+
+
+class SharedPresence:
+    """The screens connected to every worker, summed (table presence). This worker writes
+    its own counts when they change and tells the others (bus.notify_touch); each render
+    adds the fresh counts of the others to its own. Called off the event loop."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.written: dict[str, dict[str, int]] = {}  # slug -> the counts in our rows
+        self._lock = threading.Lock()
+
+    def counted(self, slug: str, mine: dict[str, int]) -> dict[str, int]:
+        with self._lock:
+            if self.written.get(slug) != mine:
+                self._write(slug, mine)
+        with Session(self.engine) as s:
+            others = s.exec(
+                select(Presence.kind, func.sum(Presence.count))
+                .where(
+                    Presence.slug == slug,
+                    Presence.origin != ORIGIN,
+                    Presence.seen_at > time.time() - PRESENCE_FRESH,
+                )
+                .group_by(Presence.kind)  # type: ignore[arg-type]
+            ).all()
+        total = dict(mine)
+        for kind, count in others:
+            total[kind] = total.get(kind, 0) + int(count or 0)
+        return {kind: count for kind, count in total.items() if count}
+
+    def _write(self, slug: str, mine: dict[str, int]) -> None:
+        with Session(self.engine) as s:
+            s.exec(
+                delete(Presence).where(col(Presence.origin) == ORIGIN, col(Presence.slug) == slug)
+            )  # type: ignore[call-overload]
+            now = time.time()
+            for kind, count in mine.items():
+                if count:
+                    s.add(Presence(origin=ORIGIN, slug=slug, kind=kind, count=count, seen_at=now))
+            notify_touch(s, slug, PRESENCE)
+            s.commit()
+        self.written[slug] = dict(mine)
+
+    def beat(self) -> None:
+        with Session(self.engine) as s:
+            s.exec(
+                update(Presence).where(col(Presence.origin) == ORIGIN).values(seen_at=time.time())  # type: ignore[call-overload]
+            )
+            s.commit()
+
+    def leave(self) -> None:
+        """This worker stops: its screens no longer count anywhere."""
+        with Session(self.engine) as s:
+            s.exec(delete(Presence).where(col(Presence.origin) == ORIGIN))  # type: ignore[call-overload]
+            for slug in self.written:
+                notify_touch(s, slug, PRESENCE)
+            s.commit()
 
 
 class TooManyAttempts(Exception):
@@ -307,5 +461,7 @@ def record_visits(engine: Engine, batch: set[tuple[str, str, str]]) -> set[str]:
         if rows:
             insert = sqlite_insert if engine.dialect.name == "sqlite" else postgresql_insert
             s.exec(insert(FormVisit).values(rows).on_conflict_do_nothing())  # type: ignore[call-overload]
+            for slug in {slug for slug, _, _ in batch if slug in ids}:
+                notify_touch(s, slug, PHONES)  # the other workers' admin screens too
             s.commit()
     return {slug for slug, _, _ in batch if slug in ids}

@@ -44,8 +44,10 @@ class Settings:
         "sqlite:///live.db",
         "LIVE_DATABASE_URL",
         "--db",
-        "cơ sở dữ liệu (tệp SQLite trong thư mục đang chạy, chế độ WAL)",
-        "the database (an SQLite file in the working directory, WAL mode)",
+        "cơ sở dữ liệu: tệp SQLite (chế độ WAL), hoặc postgresql+psycopg://người@máy/tên "
+        "cho nhiều tiến trình",
+        "the database: an SQLite file (WAL mode), or `postgresql+psycopg://user@host/name` "
+        "for several workers (docs/deploy.md)",
     )
     # Every interface by default: the projector PC, the consoles and the delegates' phones
     # are other devices on the hall's network. Every screen still needs its role key.
@@ -98,6 +100,15 @@ class Settings:
         "video tải lên lớn nhất, MB",
         "largest video upload, in MB",
     )
+    # Processes serving the same database. Several need PostgreSQL, whose LISTEN/NOTIFY
+    # tells each worker of the others' commits (live.bus); SQLite is one process.
+    workers: int = setting(
+        1,
+        "LIVE_WORKERS",
+        "--workers",
+        "số tiến trình phục vụ (nhiều hơn 1 cần PostgreSQL)",
+        "worker processes serving (more than 1 needs PostgreSQL)",
+    )
     # Websocket keep-alive: a ping this often (seconds); a peer silent as long again after
     # it (a phone that left the hall, a laptop asleep) is dropped.
     ws_ping_seconds: float = setting(
@@ -121,6 +132,10 @@ class Settings:
             if (raw := env.get(f.metadata["env"]))
         }
         return replace(cls(), **values)
+
+    def as_env(self) -> dict[str, str]:
+        """These settings as LIVE_* variables (what `live serve` hands its workers)."""
+        return {f.metadata["env"]: shown_value(getattr(self, f.name)) for f in fields(self)}
 
     def with_arguments(self, args: argparse.Namespace) -> Settings:
         """These settings with the flags given on the command line."""
@@ -167,10 +182,13 @@ def add_setting_flags(parser: argparse.ArgumentParser) -> None:
         )
 
 
+def shown_value(value: Any) -> str:
+    """A setting's value as its variable would say it."""
+    return ("1" if value else "0") if isinstance(value, bool) else str(value)
+
+
 def shown_default(value: Any) -> str:
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return str(value) if value != "" else "—"
+    return shown_value(value) if value != "" else "—"
 
 
 def variables_only() -> str:

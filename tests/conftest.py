@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,18 +17,73 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
+from live import db
 from live.app import prepare_database
 from live.auth import role_keys
 from live.settings import Settings
+from tests.pg import Postgres
+
+# Every test that touches the database runs on both (the browser tests: SQLite, see
+# tests/browser/conftest.py). LIVE_TEST_BACKENDS=sqlite narrows it while working.
+BACKENDS = os.environ.get("LIVE_TEST_BACKENDS", "sqlite,postgresql").split(",")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """One real PostgreSQL server for the session, started when a test first needs it."""
+    server = Postgres()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def seeded_postgres(postgres: Postgres) -> Callable[[], str]:
+    """Fresh copies of a database migrated and seeded with the demo once (made ahead by a
+    thread: see Postgres.copies)."""
+    url = postgres.create()
+    engine = prepare_database(replace(Settings(), database_url=url))
+    engine.dispose()
+    return postgres.copies(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database for one test: a SQLite file, then (the same test again) a database
+    of its own on the real PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'live.db'}"
+        return
+    postgres: Postgres = request.getfixturevalue("postgres")
+    url = request.getfixturevalue("seeded_postgres")()
+    # Every engine the test opens is closed before its database is dropped (a pooled
+    # connection left to the garbage collector is a ResourceWarning, an error here).
+    engines: list[Engine] = []
+    make_engine = db.make_engine
+
+    def tracked(url: str) -> Engine:
+        engines.append(make_engine(url))
+        return engines[-1]
+
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setattr(db, "make_engine", tracked)
+    try:
+        yield url
+    finally:
+        for engine in engines:
+            engine.dispose()
+        postgres.drop(url)
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, database_url: str) -> Settings:
     return replace(
         Settings(),
         host="127.0.0.1",
         public_url="http://192.0.2.10:8000",  # a LAN address of the documentation range
-        database_url=f"sqlite:///{tmp_path / 'live.db'}",
+        database_url=database_url,
         media_dir=tmp_path / "media",
         secret_key="test-secret",
     )
@@ -68,11 +123,14 @@ def wait_serving(
 
 @dataclass
 class Server:
-    """A real `live serve` process on a real SQLite file; restartable on the same port."""
+    """A real `live serve` process on a real SQLite file (or, given `database`, that
+    database's URL: PostgreSQL); restartable on the same port."""
 
     db_path: Path
     media_dir: Path
     port: int = field(default_factory=free_port)
+    database: str = ""
+    workers: int = 1
     # Printed links and QR codes carry an address of the documentation range (RFC 5737), as
     # a hall's LAN address would be: nothing is ever sent there; the tests use 127.0.0.1.
     # "" leaves the server to say that phones cannot reach it.
@@ -91,7 +149,7 @@ class Server:
 
     @property
     def database_url(self) -> str:
-        return f"sqlite:///{self.db_path}"
+        return self.database or f"sqlite:///{self.db_path}"
 
     def start(self) -> None:
         env = {**os.environ, **self.env()}
@@ -109,6 +167,8 @@ class Server:
                     str(self.port),
                     "--db",
                     self.database_url,
+                    "--workers",
+                    str(self.workers),
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -138,9 +198,11 @@ class Server:
         self.start()
 
     def keys(self) -> dict[str, str]:
-        return role_keys(
-            prepare_database(replace(Settings(), database_url=self.database_url)), "demo"
-        )
+        engine = prepare_database(replace(Settings(), database_url=self.database_url))
+        try:
+            return role_keys(engine, "demo")
+        finally:
+            engine.dispose()
 
     def command(
         self, name: str, args: dict | None = None, role: str = "mc", timeout: float = 5.0
@@ -154,9 +216,12 @@ class Server:
 
 
 @contextmanager
-def running_server(root: Path) -> Iterator[Server]:
-    """A real server on a fresh demo database in `root`, stopped on the way out."""
-    srv = Server(db_path=root / "live.db", media_dir=root / "media")
+def running_server(root: Path, database: str = "", workers: int = 1) -> Iterator[Server]:
+    """A real server on a fresh demo database (in `root`, or `database`), stopped on the
+    way out."""
+    srv = Server(
+        db_path=root / "live.db", media_dir=root / "media", database=database, workers=workers
+    )
     srv.start()
     try:
         yield srv
@@ -165,8 +230,9 @@ def running_server(root: Path) -> Iterator[Server]:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    with running_server(tmp_path) as srv:
+def server(tmp_path: Path, database_url: str) -> Iterator[Server]:
+    database = "" if database_url.startswith("sqlite") else database_url
+    with running_server(tmp_path, database) as srv:
         yield srv
 
 

@@ -15,11 +15,9 @@ or open a screen must be a change here too.
 from __future__ import annotations
 
 import base64
-import contextlib
 import functools
 import json
 import re
-import sqlite3
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -30,6 +28,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from itsdangerous import TimestampSigner
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
@@ -40,7 +39,7 @@ from live.app import prepare_database
 from live.auth import role_keys
 from live.commands import COMMANDS
 from live.settings import Settings
-from tests.conftest import Server
+from tests.conftest import BACKENDS, Server
 
 ALL = frozenset(ROLES)
 NOBODY: frozenset[str] = frozenset()
@@ -267,10 +266,13 @@ class World:
     def seqs(self) -> list[tuple[str, int]]:
         """Every conference with its seq, straight from the database (a refused command rolls
         its seq bump back; a new conference would be a new row)."""
-        with contextlib.closing(
-            sqlite3.connect(f"file:{self.server.db_path}?mode=ro", uri=True)
-        ) as db:
-            return db.execute("SELECT slug, seq FROM conference ORDER BY slug").fetchall()
+        engine = sa.create_engine(self.server.database_url)
+        try:
+            with engine.connect() as db:
+                rows = db.execute(sa.text("SELECT slug, seq FROM conference ORDER BY slug"))
+                return [(slug, seq) for slug, seq in rows]
+        finally:
+            engine.dispose()
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -286,10 +288,14 @@ def cookie_client(server: Server, role: str, key: str) -> httpx.Client:
     return client
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
     tmp: Path = tmp_path_factory.mktemp("access")
-    server = Server(db_path=tmp / "live.db", media_dir=tmp / "media")
+    # The whole table on SQLite, then again on PostgreSQL (a seeded copy of its own).
+    database = request.getfixturevalue("seeded_postgres")() if request.param == "postgresql" else ""
+    server = Server(db_path=tmp / "live.db", media_dir=tmp / "media", database=database)
     with pytest.MonkeyPatch.context() as patch:  # polls without a new TLS context each time
         patch.setattr(httpx, "get", functools.partial(httpx.get, verify=TLS))
         server.start()
@@ -334,6 +340,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         for client in clients:
             client.close()
         server.stop()
+        if database:
+            request.getfixturevalue("postgres").drop(database)
 
 
 # --- who sends a command, and what they should get --------------------------------------------

@@ -48,7 +48,14 @@ def hold_banner(client: TestClient, keys: dict[str, str]) -> str:
     ):
         assert client.post("/api/e/demo/commands", json=command, headers=mc).status_code == 200
     assert client.get(f"/e/demo/projector?key={keys['projector']}").status_code == 303
-    return client.get("/e/demo/projector").text
+    # The page draws what the hub last pushed; the push of the commands above may still be
+    # on its way (a loaded machine), and the page's socket would then bring it.
+    deadline = time.monotonic() + 5
+    while 'data-mode="hold"' not in (page := client.get("/e/demo/projector").text):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    return page
 
 
 def test_by_default_the_server_listens_on_every_interface():

@@ -99,3 +99,40 @@ def test_quick_commits_fold_into_a_patch_whose_prev_the_screen_holds():
         ("snapshot", None, 0),
         ("patch", 0, 5),
     ]
+
+
+def test_a_part_rendered_while_the_last_screen_left_is_never_kept_as_the_whole():
+    """A page is drawn from what the hub last sent its kind (Hub.drawn). If the kind's last
+    screen leaves while a render of only the regions that changed runs, that part must not
+    become the kind's picture: a page drawn from it would lack regions (a 500, seen on
+    PostgreSQL, where renders take longer)."""
+    import threading
+
+    rendering, release = threading.Event(), threading.Event()
+
+    def render(slug, wanted, presence):
+        regions = {}
+        for kind, names in wanted.items():
+            if names is not None:  # a partial render: hold it until the screen has left
+                rendering.set()
+                release.wait(5)
+            regions[kind] = {n: f"<p>{n}</p>" for n in (names or ("a", "b"))}
+        return 1, "epoch", regions
+
+    async def scenario():
+        channel = Channel("demo", render, regions_for=lambda kind, pending: ["b"])
+        sub = Subscriber(FakeSocket(), "mc", "mc")
+        await channel.join(sub)
+        await settle()
+        assert set(channel.sent["mc"]) == {"a", "b"}
+        channel.changed({"x"}, 1)
+        while not rendering.is_set():
+            await asyncio.sleep(0.002)
+        channel.leave(sub)  # the last MC screen goes while "b" alone is rendered
+        release.set()
+        await settle()
+        kept = dict(channel.sent.get("mc", {"a": "", "b": ""}))
+        await channel.close()
+        return kept
+
+    assert set(asyncio.run(scenario())) == {"a", "b"}

@@ -1,12 +1,13 @@
 #!/bin/sh
 # The Debian packages the tests need, installed when missing: Chromium for the browser
-# tests (never a browser download) and the fonts its screenshots fall back on.
+# tests (never a browser download), the fonts its screenshots fall back on, and
+# PostgreSQL (the tests start their own server from its programs).
 # `make test` runs this first. As root it uses apt-get; otherwise `sudo -n` when that works
 # without a password; otherwise it stops at once with the one command to run.
 set -eu
 
 # The packages (arguments name others, as the test of this script does).
-PACKAGES="${*:-chromium fonts-dejavu-core}"
+PACKAGES="${*:-chromium fonts-dejavu-core postgresql}"
 
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from live import access
+from live.bus import Commit, notify
 from live.commands.args import Args, parse
 from live.commands.refusal import CommandError
 from live.effects import Effects, collecting
@@ -219,6 +220,11 @@ def _write(
                 key: kept for key, kept in memo.values.items() if kept.catch_up(s, outcome.effects)
             }
             memo.seq = outcome.seq
+        # Every worker hears of the commits when (and only if) this transaction commits.
+        for i, _ in checked:
+            result = results[i]
+            if isinstance(result, Outcome):
+                notify(s, Commit(slug, result.seq, result.effects))
         try:
             s.commit()
         except BaseException:

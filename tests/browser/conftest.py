@@ -230,3 +230,9 @@ def shoot(page: Page, name: str) -> None:
     page.evaluate("document.fonts.ready.then(() => true)")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / name)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """The browser tests run on SQLite (one cross-worker test on PostgreSQL has its own)."""
+    return f"sqlite:///{tmp_path / 'live.db'}"

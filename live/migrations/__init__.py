@@ -1,0 +1,1 @@
+"""The schema's Alembic revisions (live.db.migrate runs them; docs/decisions.md, issue 16)."""
